@@ -1,0 +1,138 @@
+/**
+ * The wire contracts (docs/wire.md), declared once. TypeScript types are
+ * derived from these schemas; the bridge validates every inbound frame here,
+ * at the edge, and answers a refusal with the field path and the problem.
+ */
+import { z } from "zod";
+
+export const PROTOCOL_VERSION = 1;
+
+const id = z.string().min(1).max(128);
+const shortText = z.string().max(256);
+const domainList = z.array(z.string().min(1).max(253)).max(1024);
+const base = { v: z.literal(PROTOCOL_VERSION), id };
+
+// ---------------- Kamailio → bridge (evapi, JSON) ----------------
+export const kamailioHello = z.object({
+  ...base,
+  type: z.literal("hello"),
+  role: z.literal("kamailio"),
+  version: shortText.optional(),
+  sip_domains: domainList.default([]),
+  xmpp_domains: domainList.default([]),
+  http: shortText.optional(),
+  max_body: z.number().int().positive().optional(),
+});
+
+export const sipMessageEvent = z
+  .object({
+    ...base,
+    type: z.literal("sip.message"),
+    tindex: z.string().regex(/^\d{1,10}$/),
+    tlabel: z.string().regex(/^\d{1,10}$/),
+    ruri: z.string().min(1).max(1024),
+    src: shortText.optional(),
+    msg: z.string().max(1 << 17).optional(),
+    msg_b64: z.string().max(1 << 18).optional(),
+  })
+  .refine((f) => (f.msg === undefined) !== (f.msg_b64 === undefined), { message: "exactly one of msg, msg_b64" });
+
+export const sipResultEvent = z.object({
+  ...base,
+  type: z.literal("sip.result"),
+  ref: id,
+  code: z.coerce.number().int().min(100).max(699),
+  reason: shortText.optional(),
+  evtype: z.coerce.number().int().optional(),
+  local: z.union([z.boolean(), z.string()]).optional(),
+});
+
+export const kamailioEvent = z.union([kamailioHello, sipMessageEvent, sipResultEvent]);
+export type KamailioHello = z.infer<typeof kamailioHello>;
+export type SipMessageEvent = z.infer<typeof sipMessageEvent>;
+export type SipResultEvent = z.infer<typeof sipResultEvent>;
+export type KamailioEvent = z.infer<typeof kamailioEvent>;
+
+// ---------------- bridge → Kamailio (HTTP POST, JSON) ----------------
+export interface SipResumeCommand {
+  type: "sip.resume"; v: 1; id: string;
+  tindex: string; tlabel: string; code: number; reason: string;
+  hdrs?: { retry_after?: number; warning?: string; accept?: string; allow?: string; contact?: string };
+}
+export interface SipSendCommand {
+  type: "sip.send"; v: 1; id: string;
+  ruri: string; from: string; to: string; callid: string;
+  subject?: string; clang?: string; body: string; ctype: string; lookup: boolean;
+}
+export type KamailioCommand = SipResumeCommand | SipSendCommand;
+export interface BridgeHelloToKamailio { type: "hello"; v: 1; id: string; role: "bridge"; secret?: string }
+
+// ---------------- Prosody ⇄ bridge (MessagePack) ----------------
+export const prosodyHello = z.object({
+  ...base,
+  type: z.literal("hello"),
+  role: z.literal("prosody"),
+  version: shortText.optional(),
+  hosts: domainList.default([]),
+  components: domainList.default([]),
+  sip_domains: domainList.default([]),
+  max_stanza: z.number().int().positive().optional(),
+  secret: shortText.optional(),
+});
+
+export const xmppOutcome = z.object({
+  ...base,
+  type: z.literal("xmpp.outcome"),
+  ref: id,
+  outcome: z.enum(["delivered", "stored", "relayed", "error"]),
+  condition: shortText.optional(),
+  error_type: shortText.optional(),
+  text: z.string().max(1024).optional(),
+});
+
+export const xmppStanza = z.object({
+  ...base,
+  type: z.literal("xmpp.stanza"),
+  host: z.string().min(1).max(253),
+  xml: z.string().min(1).max(1 << 18),
+});
+
+export const ping = z.object({ ...base, type: z.literal("ping") });
+export const pong = z.object({ ...base, type: z.literal("pong"), ref: id.optional() });
+export const errorFrame = z.object({
+  ...base,
+  type: z.literal("error"),
+  ref: id.optional(),
+  code: shortText,
+  message: z.string().max(1024),
+});
+
+export const prosodyFrame = z.union([prosodyHello, xmppOutcome, xmppStanza, ping, pong, errorFrame]);
+export type ProsodyHello = z.infer<typeof prosodyHello>;
+export type XmppOutcome = z.infer<typeof xmppOutcome>;
+export type XmppStanzaFrame = z.infer<typeof xmppStanza>;
+export type ProsodyFrame = z.infer<typeof prosodyFrame>;
+
+export type BridgeToProsody =
+  | { type: "hello"; v: 1; id: string; ref: string; role: "bridge"; version: string }
+  | { type: "xmpp.deliver"; v: 1; id: string; xml: string }
+  | { type: "xmpp.stanza-done"; v: 1; id: string; ref: string; outcome: "sent" | "error" }
+  | { type: "ping"; v: 1; id: string }
+  | { type: "pong"; v: 1; id: string; ref: string }
+  | { type: "error"; v: 1; id: string; ref?: string; code: string; message: string };
+
+/** A refusal at the edge: the path of the first offending field and why. */
+export interface FrameProblem { path: string; message: string }
+
+export type Parsed<T> = { ok: true; frame: T } | { ok: false; problem: FrameProblem };
+
+/** Validates an untrusted decoded value against a frame schema. */
+export function parseFrame<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return { ok: true, frame: r.data };
+  const issue = r.error.issues[0];
+  return {
+    ok: false,
+    problem: { path: issue?.path.join(".") || "(frame)", message: issue?.message ?? "invalid frame" },
+  };
+}
