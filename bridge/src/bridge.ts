@@ -1,0 +1,90 @@
+/**
+ * Wires the parts together; owns no mapping (style.md habit 14).
+ * Kamailio events → flows → Prosody, and back.
+ */
+import { randomUUID } from "node:crypto";
+import { PROTOCOL_VERSION } from "../../common/src/wire/frames.js";
+import { newBranch, newTag } from "../../common/src/sip/header-values.js";
+import { EvapiClient } from "./kamailio/evapi-client.js";
+import { CommandClient } from "./kamailio/command-client.js";
+import { dispatchKamailioEvent } from "./kamailio/event-dispatch.js";
+import { SipSender } from "./kamailio/sip-sender.js";
+import { ProsodyLink } from "./prosody/prosody-link.js";
+import { handleSipMessage } from "./flows/sip-to-xmpp-flow.js";
+import { handleXmppStanza } from "./flows/xmpp-to-sip-flow.js";
+import { DestinationQueues } from "./flows/destination-queue.js";
+import { DomainTable } from "./runtime/domains.js";
+import { Metrics } from "./runtime/metrics.js";
+import type { BridgeConfig } from "./runtime/config.js";
+import type { Logger } from "./runtime/log.js";
+
+export interface RunningBridge {
+  readonly metrics: Metrics;
+  readonly domains: DomainTable;
+  stop(): Promise<void>;
+}
+
+export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<RunningBridge> {
+  const metrics = new Metrics();
+  const domains = new DomainTable();
+  const commands = new CommandClient(cfg.kamailio_http_host, cfg.kamailio_http_port);
+  const sipSender = new SipSender(commands, cfg.sip_result_timeout_ms);
+  const queues = new DestinationQueues(cfg.per_destination_queue, 10000);
+
+  const prosody = new ProsodyLink({
+    ...(cfg.prosody_socket.startsWith("tcp:") ? { tcp: parseTcp(cfg.prosody_socket) } : { socketPath: cfg.prosody_socket }),
+    socketMode: cfg.prosody_socket_mode,
+    ...(cfg.secret !== undefined ? { secret: cfg.secret } : {}),
+    maxFrame: 262144,
+    onHello: (h) => domains.fromProsody(h),
+    onStanza: (frame) => handleXmppStanza(frame, {
+      context: () => ({
+        localXmppDomains: domains.localXmpp,
+        maxSipBytes: cfg.max_sip_bytes,
+        wire: { viaSentBy: cfg.via_sent_by, transport: "UDP", branch: newBranch(), fromTag: newTag(), cseq: 1 },
+      }),
+      isLocalSip: (d) => domains.isLocalSip(d),
+      sendSip: (cmd) => sipSender.send(cmd),
+      bounce: (stanza) => { prosody.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id: randomUUID(), xml: stanza.toString() }); },
+      done: (ref, outcome) => { prosody.send({ type: "xmpp.stanza-done", v: PROTOCOL_VERSION, id: randomUUID(), ref, outcome }); },
+      queues, metrics, log,
+    }),
+    log, metrics,
+  });
+  await prosody.listen();
+
+  const evapi = new EvapiClient({
+    host: cfg.evapi_host, port: cfg.evapi_port, maxFrame: 1 << 20, log,
+    ...(cfg.secret !== undefined ? { secret: cfg.secret } : {}),
+    onState: () => {},
+    onEvent: (value) => dispatchKamailioEvent(value, {
+      hello: (h) => { domains.fromKamailio(h); log.info("kamailio hello", { sip_domains: h.sip_domains, xmpp_domains: h.xmpp_domains }); },
+      "sip.message": (ev) => void handleSipMessage(ev, {
+        deliver: (xml) => prosody.deliver(xml, cfg.deliver_timeout_ms),
+        resume: async (cmd) => {
+          const a = await commands.post(cmd);
+          if (a.status !== 200) log.warn("resume refused by kamailio", { status: a.status, code: cmd.code });
+        },
+        context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: cfg.max_stanza_bytes }),
+        metrics, log,
+      }),
+      "sip.result": (ev) => sipSender.onResult(ev),
+    }, metrics, log),
+  });
+  evapi.start();
+
+  return {
+    metrics, domains,
+    async stop() {
+      evapi.stop();
+      commands.close();
+      await prosody.close();
+    },
+  };
+}
+
+function parseTcp(spec: string): { host: string; port: number } {
+  const m = /^tcp:([0-9.]+|\[[0-9a-f:]+\]):(\d+)$/i.exec(spec);
+  if (!m) throw new Error(`bad prosody_socket ${spec} (tcp:127.0.0.1:PORT)`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port: Number(m[2]) };
+}

@@ -1,0 +1,58 @@
+/**
+ * The SIP → XMPP shell (design §2): a suspended MESSAGE from Kamailio is
+ * parsed, mapped, handed to Prosody, and its transaction resumed with the code
+ * that reflects what Prosody did. Exactly one resume per event; counted.
+ */
+import { randomUUID } from "node:crypto";
+import type { SipMessageEvent, SipResumeCommand, XmppOutcome } from "../../../common/src/wire/frames.js";
+import { PROTOCOL_VERSION } from "../../../common/src/wire/frames.js";
+import { parseSipRequest } from "../../../common/src/sip/parse-request.js";
+import { sipToXmpp, type SipToXmppContext } from "../mapping/sip-to-xmpp.js";
+import { sipFinalForFailure, sipFinalForOutcome, type SipFinal } from "../mapping/outcome-to-sip.js";
+import type { Logger } from "../runtime/log.js";
+import type { Metrics, Outcome } from "../runtime/metrics.js";
+
+export interface SipToXmppDeps {
+  readonly deliver: (xml: string) => Promise<XmppOutcome | undefined>;
+  readonly resume: (cmd: SipResumeCommand) => Promise<void>;
+  readonly context: (stanzaId: string) => SipToXmppContext;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+}
+
+export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps): Promise<void> {
+  const started = performance.now();
+  const log = deps.log.child({ dir: "sip-to-xmpp", tx: `${ev.tindex}:${ev.tlabel}` });
+  const raw = ev.msg !== undefined ? Buffer.from(ev.msg, "utf8") : Buffer.from(ev.msg_b64 ?? "", "base64");
+  const resume = async (final: SipFinal, outcome: Outcome, detail: string) => {
+    const cmd: SipResumeCommand = {
+      type: "sip.resume", v: PROTOCOL_VERSION, id: randomUUID(),
+      tindex: ev.tindex, tlabel: ev.tlabel, code: final.code, reason: final.reason,
+      ...(final.hdrs !== undefined ? { hdrs: final.hdrs } : {}),
+    };
+    deps.metrics.outcome("sip-to-xmpp", outcome, detail, performance.now() - started);
+    try { await deps.resume(cmd); } catch (e) {
+      // Kamailio's failure route still answers the sender after STOX_TIMEOUT.
+      log.error("resume failed", { code: final.code, error: String(e) });
+    }
+  };
+
+  const parsed = parseSipRequest(raw);
+  if (!parsed.ok) {
+    log.info("refused", { code: parsed.error.code, detail: parsed.error.detail });
+    return resume(sipFinalForFailure(parsed.error), "refused", parsed.error.code);
+  }
+  // Kamailio's $ru is the routing target after any retargeting (digest §5.4 "to").
+  const req = { ...parsed.value, requestUri: ev.ruri };
+  const stanzaId = "stox-" + randomUUID();
+  const mapped = sipToXmpp(req, deps.context(stanzaId));
+  if (!mapped.ok) {
+    log.info("refused", { code: mapped.error.code, detail: mapped.error.detail });
+    return resume(sipFinalForFailure(mapped.error), "refused", mapped.error.code);
+  }
+  const outcome = await deps.deliver(mapped.value.xml);
+  const final = sipFinalForOutcome(outcome, mapped.value.target);
+  log.debug("answered", { stanza: stanzaId, outcome: outcome?.outcome ?? "timeout", code: final.code });
+  const counted: Outcome = outcome === undefined ? "errored" : outcome.outcome === "error" ? "errored" : outcome.outcome;
+  return resume(final, counted, outcome?.condition ?? outcome?.outcome ?? "timeout");
+}

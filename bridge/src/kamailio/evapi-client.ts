@@ -1,0 +1,88 @@
+/**
+ * The bridge's evapi connection to Kamailio (design §3): a TCP client that
+ * tags itself with a `hello`, then reads netstring JSON events continuously
+ * (evapi writes block; a stalled reader stalls Kamailio's SIP workers), and
+ * reconnects with jittered backoff.
+ */
+import net from "node:net";
+import { randomUUID } from "node:crypto";
+import { encodeNetstring, NetstringDecoder, FramingError } from "../../../common/src/wire/netstring.js";
+import { PROTOCOL_VERSION } from "../../../common/src/wire/frames.js";
+import { backoffDelay } from "../runtime/backoff.js";
+import type { Logger } from "../runtime/log.js";
+
+export interface EvapiClientOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly secret?: string;
+  readonly maxFrame: number;
+  readonly onEvent: (value: unknown, raw: Buffer) => void;
+  readonly onState: (up: boolean) => void;
+  readonly log: Logger;
+}
+
+export class EvapiClient {
+  private socket: net.Socket | undefined;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: EvapiClientOptions) {}
+
+  start(): void {
+    this.connect();
+  }
+
+  stop(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.socket?.destroy();
+  }
+
+  private connect(): void {
+    const { host, port, log } = this.opts;
+    const socket = net.connect({ host, port });
+    const decoder = new NetstringDecoder(this.opts.maxFrame);
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 5000);
+    socket.on("connect", () => {
+      this.attempt = 0;
+      log.info("evapi connected", { host, port });
+      const hello = { type: "hello", v: PROTOCOL_VERSION, id: randomUUID(), role: "bridge", secret: this.opts.secret };
+      socket.write(encodeNetstring(JSON.stringify(hello)));
+      this.opts.onState(true);
+    });
+    socket.on("data", (chunk) => {
+      let payloads: Buffer[];
+      try {
+        payloads = decoder.push(chunk);
+      } catch (e) {
+        log.error("evapi stream broken, reconnecting", { error: e instanceof FramingError ? e.message : String(e) });
+        socket.destroy();
+        return;
+      }
+      for (const p of payloads) this.dispatch(p);
+    });
+    socket.on("error", (e) => log.debug("evapi socket error", { error: e.message }));
+    socket.on("close", () => {
+      if (this.socket === socket) this.socket = undefined;
+      this.opts.onState(false);
+      if (this.closed) return;
+      const delay = backoffDelay(this.attempt++);
+      this.timer = setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  private dispatch(payload: Buffer): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(payload.toString("utf8"));
+    } catch {
+      this.opts.log.warn("evapi frame is not JSON", { bytes: payload.length });
+      this.opts.onEvent(undefined, payload);
+      return;
+    }
+    this.opts.onEvent(value, payload);
+  }
+}

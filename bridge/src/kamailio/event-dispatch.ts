@@ -1,0 +1,34 @@
+/**
+ * Validates each evapi event against its schema before its handler runs
+ * (style.md habit 6). A malformed or unknown event is counted and logged; it
+ * cannot be answered on evapi (one-way), and never stops the reader.
+ */
+import { kamailioHello, parseFrame, sipMessageEvent, sipResultEvent, type KamailioHello, type SipMessageEvent, type SipResultEvent } from "../../../common/src/wire/frames.js";
+import type { Logger } from "../runtime/log.js";
+import type { Metrics } from "../runtime/metrics.js";
+
+export interface KamailioHandlers {
+  readonly hello: (f: KamailioHello) => void;
+  readonly "sip.message": (f: SipMessageEvent) => void;
+  readonly "sip.result": (f: SipResultEvent) => void;
+}
+
+const SCHEMAS = { hello: kamailioHello, "sip.message": sipMessageEvent, "sip.result": sipResultEvent } as const;
+
+export function dispatchKamailioEvent(value: unknown, handlers: KamailioHandlers, metrics: Metrics, log: Logger): void {
+  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (typeof type !== "string" || !(type in SCHEMAS)) {
+    metrics.frame("kamailio", "unknown-type");
+    log.warn("unknown evapi event", { type: String(type).slice(0, 40) });
+    return;
+  }
+  const key = type as keyof typeof SCHEMAS;
+  const parsed = parseFrame<unknown>(SCHEMAS[key], value);
+  if (!parsed.ok) {
+    metrics.frame("kamailio", "invalid");
+    log.warn("invalid evapi event", { type, path: parsed.problem.path, problem: parsed.problem.message });
+    return;
+  }
+  metrics.frame("kamailio", key);
+  (handlers[key] as (f: unknown) => void)(parsed.frame);
+}

@@ -1,0 +1,169 @@
+/**
+ * The bridge end of the Prosody link (design §3): a unix-socket (or loopback
+ * TCP) server speaking 4-byte length + MessagePack frames. One Prosody is the
+ * active peer (the latest that said `hello`). Requests that expect an answer
+ * (`xmpp.deliver` → `xmpp.outcome`) are correlated by id with a timeout.
+ */
+import net from "node:net";
+import fs from "node:fs";
+import { randomUUID } from "node:crypto";
+import { decodeMsgpack, encodeFrame, FramingError, LengthPrefixedDecoder } from "../../../common/src/wire/length-prefixed.js";
+import {
+  PROTOCOL_VERSION, parseFrame, prosodyHello, xmppOutcome, xmppStanza, ping, pong, errorFrame,
+  type BridgeToProsody, type ProsodyHello, type XmppOutcome, type XmppStanzaFrame,
+} from "../../../common/src/wire/frames.js";
+import type { Logger } from "../runtime/log.js";
+import type { Metrics } from "../runtime/metrics.js";
+
+export interface ProsodyLinkOptions {
+  readonly socketPath?: string;
+  readonly tcp?: { host: string; port: number };
+  readonly socketMode: number;
+  readonly secret?: string;
+  readonly maxFrame: number;
+  readonly onHello: (hello: ProsodyHello) => void;
+  readonly onStanza: (frame: XmppStanzaFrame) => void;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+interface Pending { resolve: (o: XmppOutcome | undefined) => void; timer: NodeJS.Timeout }
+
+export class ProsodyLink {
+  private server: net.Server | undefined;
+  private active: net.Socket | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private readonly peers = new Set<net.Socket>();
+
+  constructor(private readonly opts: ProsodyLinkOptions) {}
+
+  get connected(): boolean {
+    return this.active !== undefined;
+  }
+
+  async listen(): Promise<void> {
+    const server = net.createServer((s) => this.accept(s));
+    this.server = server;
+    if (this.opts.socketPath !== undefined) {
+      fs.rmSync(this.opts.socketPath, { force: true });
+      await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(this.opts.socketPath, resolve); });
+      fs.chmodSync(this.opts.socketPath, this.opts.socketMode); // design §5: only the prosody user/group may connect
+    } else if (this.opts.tcp !== undefined) {
+      const { host, port } = this.opts.tcp;
+      await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(port, host, resolve); });
+    } else throw new Error("ProsodyLink needs socketPath or tcp");
+  }
+
+  /** Sends `xmpp.deliver`; resolves with Prosody's outcome, or undefined on timeout / no link. */
+  deliver(xml: string, timeoutMs: number): Promise<XmppOutcome | undefined> {
+    const id = randomUUID();
+    if (!this.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id, xml })) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.pending.delete(id); resolve(undefined); }, timeoutMs);
+      this.pending.set(id, { resolve, timer });
+    });
+  }
+
+  send(frame: BridgeToProsody): boolean {
+    if (this.active === undefined) return false;
+    this.active.write(encodeFrame(frame));
+    return true;
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.pending.values()) { clearTimeout(p.timer); p.resolve(undefined); }
+    this.pending.clear();
+    for (const s of this.peers) s.destroy();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private accept(socket: net.Socket): void {
+    const decoder = new LengthPrefixedDecoder(this.opts.maxFrame);
+    this.peers.add(socket);
+    let helloed = false;
+    socket.on("data", (chunk) => {
+      let payloads: Buffer[];
+      try { payloads = decoder.push(chunk); } catch (e) {
+        this.opts.log.warn("prosody stream broken", { error: e instanceof FramingError ? e.message : String(e) });
+        this.reject(socket, undefined, "bad-framing", "frame length over the cap");
+        socket.destroy();
+        return;
+      }
+      for (const p of payloads) helloed = this.dispatch(socket, p, helloed);
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      this.peers.delete(socket);
+      if (this.active === socket) {
+        this.active = undefined;
+        this.opts.log.warn("prosody link down");
+      }
+    });
+  }
+
+  /** Returns whether the peer has completed hello. */
+  private dispatch(socket: net.Socket, payload: Buffer, helloed: boolean): boolean {
+    let value: unknown;
+    try { value = decodeMsgpack(payload); } catch {
+      this.opts.metrics.frame("prosody", "undecodable");
+      this.reject(socket, undefined, "bad-frame", "not MessagePack");
+      return helloed;
+    }
+    const kind = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+    const ref = typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id : undefined;
+    const schema = kind === "hello" ? prosodyHello : kind === "xmpp.outcome" ? xmppOutcome : kind === "xmpp.stanza" ? xmppStanza
+      : kind === "ping" ? ping : kind === "pong" ? pong : kind === "error" ? errorFrame : undefined;
+    if (schema === undefined) {
+      this.opts.metrics.frame("prosody", "unknown-type");
+      this.reject(socket, ref, "unknown-type", `unknown frame type ${String(kind).slice(0, 40)}`);
+      return helloed;
+    }
+    const parsed = parseFrame<unknown>(schema, value);
+    if (!parsed.ok) {
+      this.opts.metrics.frame("prosody", "invalid");
+      this.reject(socket, ref, "bad-frame", `${parsed.problem.path}: ${parsed.problem.message}`);
+      return helloed;
+    }
+    this.opts.metrics.frame("prosody", String(kind));
+    const frame = parsed.frame as { type: string; id: string };
+    if (frame.type === "hello") return this.onHello(socket, frame as ProsodyHello);
+    if (!helloed) {
+      this.reject(socket, frame.id, "no-hello", "hello first");
+      return false;
+    }
+    switch (frame.type) {
+      case "xmpp.outcome": this.settle(frame as XmppOutcome); break;
+      case "xmpp.stanza": this.opts.onStanza(frame as XmppStanzaFrame); break;
+      case "ping": socket.write(encodeFrame({ type: "pong", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id })); break;
+      case "error": this.opts.log.warn("prosody refused a frame", { frame }); break;
+    }
+    return true;
+  }
+
+  private onHello(socket: net.Socket, hello: ProsodyHello): boolean {
+    if (this.opts.secret !== undefined && hello.secret !== this.opts.secret) {
+      this.opts.log.warn("prosody hello with a wrong secret refused");
+      this.reject(socket, hello.id, "forbidden", "wrong secret");
+      socket.end();
+      return false;
+    }
+    this.active = socket;
+    socket.write(encodeFrame({ type: "hello", v: PROTOCOL_VERSION, id: randomUUID(), ref: hello.id, role: "bridge", version: "0.1.0" }));
+    this.opts.log.info("prosody link up", { hosts: hello.hosts, components: hello.components });
+    this.opts.onHello(hello);
+    return true;
+  }
+
+  private settle(outcome: XmppOutcome): void {
+    const p = this.pending.get(outcome.ref);
+    if (p === undefined) { this.opts.log.debug("late xmpp.outcome", { ref: outcome.ref }); return; }
+    this.pending.delete(outcome.ref);
+    clearTimeout(p.timer);
+    p.resolve(outcome);
+  }
+
+  private reject(socket: net.Socket, ref: string | undefined, code: string, message: string): void {
+    const frame: BridgeToProsody = { type: "error", v: PROTOCOL_VERSION, id: randomUUID(), code, message, ...(ref !== undefined ? { ref } : {}) };
+    if (!socket.destroyed) socket.write(encodeFrame(frame));
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The bridge's own options: only where to reach the two hosts and a few
+ * limits (design §1). Declared once; read from `STOX_*` environment variables
+ * or `--name=value` flags; validated with the field name on error.
+ */
+import { z } from "zod";
+
+export const bridgeConfigSchema = z.object({
+  evapi_host: z.string().default("127.0.0.1"),
+  evapi_port: z.coerce.number().int().min(1).max(65535).default(8448),
+  kamailio_http_host: z.string().default("127.0.0.1"),
+  kamailio_http_port: z.coerce.number().int().min(1).max(65535).default(5071),
+  prosody_socket: z.string().default("/run/stox/prosody.sock"),
+  prosody_socket_mode: z.coerce.number().int().default(0o660),
+  secret: z.string().min(8).optional(),
+  /** How long the bridge waits for Prosody's delivery outcome; keep below Kamailio's STOX_TIMEOUT. */
+  deliver_timeout_ms: z.coerce.number().int().positive().default(4000),
+  /** How long an XMPP → SIP message waits for the SIP final response (RFC 3261 Timer F is 32 s). */
+  sip_result_timeout_ms: z.coerce.number().int().positive().default(35000),
+  max_sip_bytes: z.coerce.number().int().min(200).default(1300),
+  max_stanza_bytes: z.coerce.number().int().min(10000).default(65536),
+  via_sent_by: z.string().default("127.0.0.1:5060"),
+  per_destination_queue: z.coerce.number().int().positive().default(100),
+  log_level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
+
+/** `readConfig(process.env, ["--evapi_port=9000"])`; flags win over the environment. */
+export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): BridgeConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(bridgeConfigSchema.shape)) {
+    const v = env[`STOX_${key.toUpperCase()}`];
+    if (v !== undefined) raw[key] = v;
+  }
+  for (const arg of argv) {
+    const m = /^--([a-z_]+)=(.*)$/s.exec(arg);
+    if (!m) throw new Error(`bad option ${arg} (expected --name=value)`);
+    if (!(m[1]! in bridgeConfigSchema.shape)) throw new Error(`unknown option --${m[1]}`);
+    raw[m[1]!] = m[2]!;
+  }
+  const r = bridgeConfigSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`config ${i.path.join(".")}: ${i.message}`);
+  }
+  return r.data;
+}

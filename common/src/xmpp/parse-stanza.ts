@@ -1,0 +1,62 @@
+/**
+ * Parses one stanza from XML text with @xmpp/xml, under hard caps (digest S9):
+ * size, nesting depth and element count are bounded before anything maps it.
+ *
+ * `parseStanza("<message to='a@b'><body>hi</body></message>")` → ok(Element)
+ */
+import { Parser, type Element } from "@xmpp/xml";
+import { failure, type Failure } from "../failure.js";
+import { ok, type Result } from "../result.js";
+
+export const STANZA_LIMITS = { maxBytes: 262144, maxDepth: 32, maxElements: 2048 } as const;
+
+const WRAPPER = "stox-wrapper-0a7f";
+// XML 1.0 §2.2 Char: what may not appear even as a character reference.
+const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function parseStanza(text: string, limits = STANZA_LIMITS): Result<Element, Failure> {
+  if (Buffer.byteLength(text, "utf8") > limits.maxBytes) return failure("stanza-malformed", "stanza exceeds the size cap");
+  if (text.includes(WRAPPER)) return failure("stanza-malformed", "reserved name in stanza");
+  if (/<!|<\?/.test(text)) return failure("stanza-malformed", "DTDs, comments, CDATA and processing instructions are not allowed in stanzas");
+  const parser = new Parser();
+  const found: Element[] = [];
+  let problem: string | undefined;
+  let ended = 0;
+  parser.on("element", (el: Element) => found.push(el));
+  parser.on("end", () => { ended++; });
+  parser.on("error", (e: Error) => { problem ??= e.message; });
+  try {
+    parser.write(`<${WRAPPER}>`);
+    parser.write(text);
+    parser.write(`</${WRAPPER}>`);
+  } catch (e) {
+    problem ??= e instanceof Error ? e.message : "parse error";
+  }
+  if (problem !== undefined) return failure("stanza-malformed", `XML not well-formed: ${problem.slice(0, 100)}`);
+  if (ended !== 1 || found.length !== 1) return failure("stanza-malformed", "expected exactly one stanza element");
+  const stanza = found[0]!;
+  stanza.parent = null;
+  const shape = checkShape(stanza, limits);
+  if (shape !== undefined) return failure("stanza-malformed", shape);
+  return ok(stanza);
+}
+
+/** Iterative walk (no recursion: hostile depth must not blow the stack). */
+function checkShape(root: Element, limits: typeof STANZA_LIMITS): string | undefined {
+  const stack: { el: Element; depth: number }[] = [{ el: root, depth: 1 }];
+  let count = 0;
+  while (stack.length > 0) {
+    const { el, depth } = stack.pop()!;
+    if (++count > limits.maxElements) return "too many elements";
+    if (depth > limits.maxDepth) return "elements nested too deeply";
+    for (const value of Object.values(el.attrs)) {
+      if (value !== undefined && FORBIDDEN_CHARS.test(value)) return "forbidden character in an attribute";
+    }
+    for (const child of el.children) {
+      if (typeof child === "string") {
+        if (FORBIDDEN_CHARS.test(child)) return "forbidden character in text";
+      } else stack.push({ el: child, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
