@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian bookworm machine lacks to run and test stox.
+# Idempotent: installs only missing Debian packages; runs npm only when needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  kamailio kamailio-extra-modules kamailio-json-modules kamailio-utils-modules  # SIP host (evapi, jansson)
+  prosody lua-messagepack lua-socket                                          # XMPP host + mod_stox deps
+  sip-tester                                                                  # sipp, for e2e tests
+  dnsmasq-base                                                                # loopback DNS for resolution tests
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "stox: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  # The packaged services must not grab the standard ports; we start our own instances.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "stox: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
