@@ -1,0 +1,98 @@
+/**
+ * Hosts and domainparts (digest §3.3 step 7, §3.4 step 6). Domain mapping is
+ * out of RFC 7247's scope (§6.1); these are our rules:
+ * SIP side = ASCII (A-labels), XMPP side = U-labels (RFC 7622 §3.2.1).
+ *
+ *   sipHostToJidDomain("XN--CAF-DMA.Example.") → ok("café.example")
+ *   jidDomainToSipHost("café.example")         → ok("xn--caf-dma.example")
+ */
+import { Buffer } from "node:buffer";
+import { isIPv6 } from "node:net";
+import { domainToASCII, domainToUnicode } from "node:url";
+import { failure, type Failure } from "../failure.js";
+import { ok, type Result } from "../result.js";
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+// RFC 3261 §25 domainlabel / toplabel (the top label starts with a letter,
+// which also keeps "1.2.3" from being read as an IPv4 shorthand).
+const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
+const TOPLABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/i;
+const DNS_NAME_MAX = 253;
+const DNS_LABEL_MAX = 63;
+// RFC 7622 §3.2: a domainpart is 1..1023 octets.
+const DOMAINPART_MAX_OCTETS = 1023;
+
+/** RFC 3261 §25 `IPv4address` (dotted quad, each 0–255): `isIPv4Address("192.0.2.1") === true`. */
+export function isIPv4Address(s: string): boolean {
+  return IPV4.test(s);
+}
+
+/** RFC 3261 §25 `IPv6reference`: `isIPv6Reference("[2001:db8::1]") === true`. */
+export function isIPv6Reference(s: string): boolean {
+  return s.startsWith("[") && s.endsWith("]") && isIPv6(s.slice(1, -1));
+}
+
+/** RFC 3261 §25 `hostname`, ASCII, no trailing dot: `isAsciiHostname("a-b.example") === true`. */
+export function isAsciiHostname(s: string): boolean {
+  if (s.length === 0 || s.length > DNS_NAME_MAX) return false;
+  const labels = s.split(".");
+  const top = labels[labels.length - 1]!;
+  return labels.every((l) => l.length <= DNS_LABEL_MAX && LABEL.test(l)) && TOPLABEL.test(top);
+}
+
+/** Any SIP `host` (hostname, IPv4, IPv6 reference), trailing dot allowed: `isSipHost("[::1]") === true`. */
+export function isSipHost(s: string): boolean {
+  return isIPv6Reference(s) || isIPv4Address(s) || isAsciiHostname(s.endsWith(".") ? s.slice(0, -1) : s);
+}
+
+/**
+ * SIP host → canonical JID domainpart: lower case, trailing dot stripped,
+ * A-labels → U-labels (RFC 7622 §3.2.1). `sipHostToJidDomain("192.0.2.1")` → ok("192.0.2.1").
+ */
+export function sipHostToJidDomain(host: string): Result<string, Failure> {
+  const h = stripRootDot(host.toLowerCase());
+  if (isIPv6Reference(h) || isIPv4Address(h)) return ok(h);
+  if (!isAsciiHostname(h)) return failure("uri-malformed", "host is not a valid hostname");
+  return fromAscii(h);
+}
+
+/**
+ * Any domainpart text → canonical form (U-labels, lower case), or jid-malformed.
+ * `canonicalJidDomain("ＥＸＡＭＰＬＥ.com.")` → ok("example.com").
+ */
+export function canonicalJidDomain(text: string): Result<string, Failure> {
+  const d = stripRootDot(text);
+  if (isIPv6Reference(d)) return ok(d.toLowerCase());
+  if (isIPv4Address(d)) return ok(d);
+  // node:url's host parser decodes %xx and cuts at '/', so refuse every ASCII
+  // character a DNS name cannot hold before handing it the text.
+  if (d.length === 0 || /[^A-Za-z0-9.\-\u0080-\u{10FFFF}]/u.test(d)) {
+    return failure("jid-malformed", "domainpart holds a character no DNS name can");
+  }
+  const ascii = domainToASCII(d);
+  if (!isAsciiHostname(ascii)) return failure("jid-malformed", "domainpart is not a valid domain name");
+  return fromAscii(ascii);
+}
+
+/** Canonical domainpart → SIP host with A-labels: `jidDomainToSipHost("bücher.example")` → ok("xn--bcher-kva.example"). */
+export function jidDomainToSipHost(domain: string): Result<string, Failure> {
+  if (isIPv6Reference(domain) || isIPv4Address(domain)) return ok(domain);
+  const ascii = domainToASCII(domain);
+  if (!isAsciiHostname(ascii)) return failure("jid-malformed", "domainpart has no ASCII form");
+  return ok(ascii);
+}
+
+// RFC 7622 §3.2: a trailing label separator is stripped.
+function stripRootDot(s: string): string {
+  return s.endsWith(".") && s.length > 1 ? s.slice(0, -1) : s;
+}
+
+// The A-label must decode and re-encode to itself, or it was not valid Punycode.
+function fromAscii(ascii: string): Result<string, Failure> {
+  const unicode = domainToUnicode(ascii);
+  if (unicode.length === 0 || domainToASCII(unicode) !== ascii.toLowerCase()) {
+    return failure("jid-malformed", "domain has an invalid A-label");
+  }
+  if (Buffer.byteLength(unicode, "utf8") > DOMAINPART_MAX_OCTETS) return failure("jid-malformed", "domainpart too long");
+  return ok(unicode);
+}

@@ -1,0 +1,101 @@
+/**
+ * The stringprep engine (RFC 3454 §2 steps 1–4) configured the way Prosody
+ * 0.12 on Debian runs it: `util.encodings` built against ICU `usprep` with
+ * USPREP_ALLOW_UNASSIGNED (Prosody calls nodeprep/resourceprep non-strict).
+ * Verified against the installed Prosody by
+ * test/integration/address-prosody-parity.test.ts.
+ */
+import { Buffer } from "node:buffer";
+import { failure } from "../../failure.js";
+import type { Failure } from "../../failure.js";
+import { ok, type Result } from "../../result.js";
+import { CodePointSet, parseCodePointMap } from "./code-point-set.js";
+import * as T from "./tables.generated.js";
+
+const UNASSIGNED_3_2 = CodePointSet.parse(T.A1_UNASSIGNED);
+const MAP_TO_NOTHING = CodePointSet.parse(T.B1_MAP_TO_NOTHING);
+const CASE_FOLD = parseCodePointMap(T.B2_CASE_FOLD);
+const RANDAL = CodePointSet.parse(T.BIDI_RANDAL);
+const LCAT = CodePointSet.parse(T.BIDI_L);
+
+/** What differs between Nodeprep and Resourceprep (RFC 3920 App. A and B). */
+export interface StringprepProfile {
+  /** Used in failure details only. */
+  readonly name: string;
+  /** Apply Table B.2 (Nodeprep yes, Resourceprep no). */
+  readonly caseFold: boolean;
+  /** The profile's prohibited output (RFC 3454 §5 tables plus profile extras). */
+  readonly prohibited: (cp: number) => boolean;
+}
+
+/**
+ * Prosody's util.encodings refuses input of 1024+ octets and output of 1024+
+ * octets (fixed 1024-unit buffers); RFC 7622 §3.1 caps each JID part at 1023.
+ */
+export const PREP_MAX_OCTETS = 1023;
+
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Steps 1–2 only (map, then NFKC), without any check: `stringprepMap("Ａ\u200Bb", p) === "ab"`.
+ * The SIP→JID mapper uses it to see whether canonicalisation moved XEP-0106 escapes.
+ */
+export function stringprepMap(s: string, profile: StringprepProfile): string {
+  return normalizeKcAssigned32(mapCodePoints(s, profile.caseFold));
+}
+
+/** Full preparation: `stringprepPrepare("Alice", NODEPREP)` → ok("alice"). */
+export function stringprepPrepare(s: string, profile: StringprepProfile): Result<string, Failure> {
+  if (LONE_SURROGATE.test(s)) return failure("jid-malformed", `${profile.name}: not valid Unicode`);
+  if (Buffer.byteLength(s, "utf8") > PREP_MAX_OCTETS) return failure("jid-malformed", `${profile.name}: input too long`);
+  const out = stringprepMap(s, profile);
+  for (const ch of out) {
+    if (profile.prohibited(ch.codePointAt(0)!)) {
+      return failure("jid-malformed", `${profile.name}: prohibited character`);
+    }
+  }
+  if (!bidiOk(out)) return failure("jid-malformed", `${profile.name}: bidirectional rule violated`);
+  if (Buffer.byteLength(out, "utf8") > PREP_MAX_OCTETS) return failure("jid-malformed", `${profile.name}: output too long`);
+  return ok(out);
+}
+
+// RFC 3454 §3: B.1 maps to nothing; B.2 case-folds. Unassigned code points
+// have no table entries, so they pass through (ICU USPREP_ALLOW_UNASSIGNED).
+function mapCodePoints(s: string, caseFold: boolean): string {
+  let out = "";
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (MAP_TO_NOTHING.has(cp)) continue;
+    out += (caseFold ? CASE_FOLD.get(cp) : undefined) ?? ch;
+  }
+  return out;
+}
+
+// RFC 3454 §4 says NFKC of Unicode 3.2. ICU (hence Prosody) normalises only
+// runs of code points assigned in 3.2 and copies the others unchanged, so a
+// character added later (U+1F130, U+FA70) is neither decomposed nor composed.
+// Decompositions of 3.2 characters are frozen (Unicode stability policy), so
+// the platform's NFKC on such a run gives the 3.2 answer.
+function normalizeKcAssigned32(s: string): string {
+  let out = "";
+  let run = "";
+  for (const ch of s) {
+    if (UNASSIGNED_3_2.has(ch.codePointAt(0)!)) {
+      out += run.normalize("NFKC") + ch;
+      run = "";
+    } else {
+      run += ch;
+    }
+  }
+  return out + run.normalize("NFKC");
+}
+
+// RFC 3454 §6: with any RandALCat character, no LCat character may appear and
+// the first and last characters must be RandALCat. Classes come from ICU's
+// current data (see generate-tables.py), as Prosody's ICU backend does.
+function bidiOk(s: string): boolean {
+  const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
+  if (!cps.some((cp) => RANDAL.has(cp))) return true;
+  if (cps.some((cp) => LCAT.has(cp))) return false;
+  return RANDAL.has(cps[0]!) && RANDAL.has(cps[cps.length - 1]!);
+}
