@@ -17,6 +17,11 @@ const MAP_TO_NOTHING = CodePointSet.parse(T.B1_MAP_TO_NOTHING);
 const CASE_FOLD = parseCodePointMap(T.B2_CASE_FOLD);
 const RANDAL = CodePointSet.parse(T.BIDI_RANDAL);
 const LCAT = CodePointSet.parse(T.BIDI_L);
+// Unicode 3.2 decompositions that Corrigendum #4 (Unicode 4.0) later fixed.
+// ICU keeps the 3.2 values for stringprep, so Prosody does too.
+const PRE_CORRIGENDUM_4: ReadonlyMap<number, string> = new Map([
+  [0x2f868, "\u{2136A}"], [0x2f874, "\u5F33"], [0x2f91f, "\u43AB"], [0x2f95f, "\u7AAE"], [0x2f9bf, "\u4D57"],
+]);
 
 /** What differs between Nodeprep and Resourceprep (RFC 3920 App. A and B). */
 export interface StringprepProfile {
@@ -75,16 +80,18 @@ function mapCodePoints(s: string, caseFold: boolean): string {
 // runs of code points assigned in 3.2 and copies the others unchanged, so a
 // character added later (U+1F130, U+FA70) is neither decomposed nor composed.
 // Decompositions of 3.2 characters are frozen (Unicode stability policy), so
-// the platform's NFKC on such a run gives the 3.2 answer.
+// the platform's NFKC on such a run gives the 3.2 answer, but for five
+// CJK compatibility ideographs (singletons, so replacing them first is exact).
 function normalizeKcAssigned32(s: string): string {
   let out = "";
   let run = "";
   for (const ch of s) {
-    if (UNASSIGNED_3_2.has(ch.codePointAt(0)!)) {
+    const cp = ch.codePointAt(0)!;
+    if (UNASSIGNED_3_2.has(cp)) {
       out += run.normalize("NFKC") + ch;
       run = "";
     } else {
-      run += ch;
+      run += PRE_CORRIGENDUM_4.get(cp) ?? ch;
     }
   }
   return out + run.normalize("NFKC");
