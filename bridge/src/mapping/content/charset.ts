@@ -11,12 +11,15 @@
  *   fatal mode. Two deliberate exceptions to the WHATWG label table: US-ASCII
  *   labels are decoded strictly (WHATWG maps them to windows-1252), and bare
  *   `utf-16` follows RFC 2781 §4.3 (BOM decides, big-endian without one).
+ *   iso-8859-1/latin1 decode as windows-1252, as WHATWG and browsers do
+ *   (with a workaround for Node's Latin-1 fast path, windows-1252.ts).
  * * Unknown or unsupported label → `bad-charset` (415, with Accept); bytes that are not
  *   valid in the charset → `invalid-encoding` (400). A leading BOM is dropped.
  */
 import { ok, type Result } from "../../../../common/src/result.js";
 import { failure, type Failure } from "../../../../common/src/failure.js";
 import { ACCEPTED_TYPES } from "./accepted-types.js";
+import { fixWindows1252 } from "./windows-1252.js";
 
 export const DEFAULT_CHARSET = "utf-8";
 
@@ -52,7 +55,8 @@ export function decodeText(bytes: Uint8Array, charset: string | undefined): Resu
     return failure("bad-charset", "unsupported charset", { accept: ACCEPTED_TYPES });
   }
   try {
-    return ok(decoder.decode(data));
+    const text = decoder.decode(data);
+    return ok(decoder.encoding === "windows-1252" ? fixWindows1252(text) : text);
   } catch {
     return failure("invalid-encoding", `body is not valid ${decoder.encoding}`);
   }
