@@ -111,9 +111,9 @@ function parseHeaderParams(s: string): Result<ReadonlyMap<string, string | null>
   let rest = s.replace(LWS, "");
   while (rest.length > 0) {
     if (!rest.startsWith(";")) return failure("sip-malformed", "text after the address");
-    const m = /^;[ \t]*([^ \t=;"]+)[ \t]*/.exec(rest)!;
-    const name = m[1] ?? "";
-    if (!TOKEN.test(name)) return failure("sip-malformed", "bad header parameter name");
+    const m = /^;[ \t]*([^ \t=;"]*)[ \t]*/.exec(rest);
+    const name = m?.[1] ?? "";
+    if (!m || !TOKEN.test(name)) return failure("sip-malformed", "bad header parameter name");
     rest = rest.slice(m[0].length);
     let value: string | null = null;
     if (rest.startsWith("=")) {
