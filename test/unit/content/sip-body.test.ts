@@ -100,6 +100,11 @@ describe("message/cpim", () => {
     const r = run("message/cpim", cpim("Romeo <im:romeo@example.net>", "Content-Type: text/plain\r\nContent-Language: en", "hi", ["Subject:;lang=de Hallo", "Subject: Hello"]));
     assert.deepEqual(r, { text: "hi", xhtml: null, lang: "en", subject: "Hello" });
   });
+  test("DateTime surfaces for a <delay/>", () => {
+    const r = bodyFromSip("message/cpim", utf8(cpim("<sip:romeo@example.net>", "Content-Type: text/plain", "x", ["DateTime: 2000-12-13T13:40:00-08:00"])), ctx);
+    assert.ok(r.ok);
+    assert.equal(r.value.dateTime, "2000-12-13T13:40:00-08:00");
+  });
   test("the Subject lang is the language when the content has none", () => {
     assert.deepEqual(run("message/cpim", cpim("<im:romeo@example.net>", "Content-Type: text/plain", "ahoj", ["Subject:;lang=cs Ahoj"])), { text: "ahoj", xhtml: null, lang: "cs", subject: "Ahoj" });
   });

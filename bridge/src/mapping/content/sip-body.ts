@@ -42,6 +42,8 @@ export interface StanzaContent {
   readonly lang?: string;
   /** CPIM Subject (the one without lang, else the first). */
   readonly subject?: string;
+  /** CPIM DateTime (RFC 3339), for an optional XEP-0203 `<delay stamp>` (digest §6.3). */
+  readonly dateTime?: string;
 }
 
 interface Leaf { text: string; xhtml: Element | null; lang?: string }
@@ -57,6 +59,7 @@ export function bodyFromSip(contentType: string | undefined, body: Uint8Array, c
 
   let leaf: Result<Leaf, Failure>;
   let subjects: CpimSubject[] | undefined;
+  let dateTime: string | undefined;
   switch (mediaType(ct.value)) {
     case "text/plain":
     case "text/html":
@@ -79,6 +82,7 @@ export function bodyFromSip(contentType: string | undefined, body: Uint8Array, c
       leaf = textLeaf(inner.value, cpim.value.body);
       if (leaf.ok && cpim.value.contentLanguage !== undefined) leaf = ok({ ...leaf.value, lang: cpim.value.contentLanguage });
       subjects = cpim.value.subject;
+      dateTime = cpim.value.dateTime;
       break;
     }
     default:
@@ -95,6 +99,7 @@ export function bodyFromSip(contentType: string | undefined, body: Uint8Array, c
     xhtml: leaf.value.xhtml,
     ...(lang !== undefined ? { lang } : {}),
     ...(subject !== undefined ? { subject: subject.text } : {}),
+    ...(dateTime !== undefined ? { dateTime } : {}),
   });
 }
 
