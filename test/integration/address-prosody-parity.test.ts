@@ -20,12 +20,13 @@ package.cpath = "${PROSODY_LIB}/?.so;" .. package.cpath
 package.path = "${PROSODY_LIB}/?.lua;" .. package.path
 local sp = require "util.encodings".stringprep
 local jid = require "util.jid"
--- jid: node, host, resource of util.jid.prepped_split as hex, "~" for an absent part.
+-- jid: node, host, resource of util.jid.prepped_split joined by \\1; \\3 marks an
+-- absent part, \\2 a part that preparation emptied (controls never survive prep).
 local function parts(s)
   local n, h, r = jid.prepped_split(s)
   if h == nil then return nil end
-  local function enc(p) return p == nil and "~" or (p == "" and "=" or p) end
-  return enc(n) .. "," .. enc(h) .. "," .. enc(r)
+  local function enc(p) return p == nil and "\\3" or (p == "" and "\\2" or p) end
+  return enc(n) .. "\\1" .. enc(h) .. "\\1" .. enc(r)
 end
 local ops = { node = sp.nodeprep, res = sp.resourceprep, jid = parts }
 local function unhex(h) return (h:gsub("..", function(x) return string.char(tonumber(x, 16)) end)) end
@@ -55,8 +56,8 @@ function ours(op: Op, s: string): string | null {
   if (op === "jid") {
     const r = parseJid(s);
     if (!r.ok) return null;
-    const enc = (p: string | undefined): string => (p === undefined ? "~" : p);
-    return [r.value.local === "" ? undefined : r.value.local, r.value.domain, r.value.resource].map(enc).join(",");
+    const enc = (p: string | undefined): string => (p === undefined ? "\x03" : p);
+    return [r.value.local === "" ? undefined : r.value.local, r.value.domain, r.value.resource].map(enc).join("\x01");
   }
   const r = op === "node" ? nodeprep(s) : resourceprep(s);
   return r.ok ? r.value : null;
@@ -67,9 +68,9 @@ const hexCps = (s: string | null): string =>
 
 // Deliberate divergence (docs/addresses.md): Prosody's util.jid accepts a
 // localpart or resourcepart that preparation empties ("\u00AD@x" → "@x");
-// RFC 7622 §3.3/§3.4 require 1..1023 octets, so we refuse it. Lua marks such a part "=".
+// RFC 7622 §3.3/§3.4 require 1..1023 octets, so we refuse it. Lua marks such a part \x02.
 const emptiedPart = (op: Op, theirs: string | null): boolean =>
-  op === "jid" && theirs !== null && theirs.split(",").includes("=");
+  op === "jid" && theirs !== null && theirs.split("\x01").includes("\x02");
 
 function assertParity(op: Op, inputs: readonly string[]): void {
   const theirs = prosody(op, inputs);
@@ -116,7 +117,7 @@ test("Prosody parity: every single code point (nodeprep, resourceprep)", { skip 
 });
 
 // Characters that interact: cases, combining marks, RTL, spaces, mapped-to-nothing, compatibility forms.
-const POOL = Array.from("aAzZ09-._ßΣσςİıǅ\u0301\u0308\u0327\u0338\u05D0\u05D1\u0627\u0661\u200B\u200D\u00AD \u00A0\u3000ﬁ①Ⅸ＼２ｆ/@:\\\u{1D400}\u{1F130}\u0345\u0F73\u1100\u1161\u11A8가");
+const POOL = Array.from("aAzZ09-._=,ßΣσςİıǅ\u0301\u0308\u0327\u0338\u05D0\u05D1\u0627\u0661\u200B\u200D\u00AD \u00A0\u3000ﬁ①Ⅸ＼２ｆ/@:\\\u{1D400}\u{1F130}\u0345\u0F73\u1100\u1161\u11A8가");
 
 test("Prosody parity: random strings (fast-check)", { skip }, () => {
   const pooled = fc.array(fc.constantFrom(...POOL), { maxLength: 12 }).map((cs) => cs.join(""));

@@ -9,12 +9,12 @@
 const ALPHANUM = /^[A-Za-z0-9]$/;
 const oneOf = (ch: string, set: string): boolean => ch.length === 1 && set.includes(ch);
 
-/** RFC 3261 §25 `unreserved` = alphanum / mark, mark = `- _ . ! ~ * ' ( )`. */
+/** RFC 3261 §25 `unreserved` = alphanum / mark (`- _ . ! ~ * ' ( )`): `isUnreserved("~") === true`. */
 export function isUnreserved(ch: string): boolean {
   return ALPHANUM.test(ch) || oneOf(ch, "-_.!~*'()");
 }
 
-/** RFC 3261 §25 `user-unreserved` = `& = + $ , ; ? /`. */
+/** RFC 3261 §25 `user-unreserved` (`& = + $ , ; ? /`): `isUserUnreserved(";") === true`. */
 export function isUserUnreserved(ch: string): boolean {
   return oneOf(ch, "&=+$,;?/");
 }
@@ -24,17 +24,17 @@ export function isSipUserChar(ch: string): boolean {
   return isUnreserved(ch) || isUserUnreserved(ch);
 }
 
-/** RFC 3261 §25 `password` characters besides escapes: unreserved / `& = + $ ,`. */
+/** RFC 3261 §25 `password` characters besides escapes (unreserved / `& = + $ ,`): `isPasswordChar("=") === true`. */
 export function isPasswordChar(ch: string): boolean {
   return isUnreserved(ch) || oneOf(ch, "&=+$,");
 }
 
-/** RFC 3261 §25 `paramchar` without escapes: param-unreserved `[ ] / : & + $` / unreserved. */
+/** RFC 3261 §25 `paramchar` without escapes (param-unreserved `[ ] / : & + $` / unreserved): `isParamChar("[") === true`. */
 export function isParamChar(ch: string): boolean {
   return isUnreserved(ch) || oneOf(ch, "[]/:&+$");
 }
 
-/** RFC 3261 §25 `hnv-unreserved` / unreserved: what a URI header name or value may hold. */
+/** RFC 3261 §25 `hnv-unreserved` / unreserved, for URI header names and values: `isHeaderChar("?") === true`. */
 export function isHeaderChar(ch: string): boolean {
   return isUnreserved(ch) || oneOf(ch, "[]/?:+$");
 }
@@ -52,7 +52,7 @@ export function isImUserChar(ch: string): boolean {
 /**
  * Characters accepted raw in a received `im:`/`pres:` user: the RFC 7247
  * Table 1 dot-atom set (`` ! # $ % & ' * + - / = ? ^ _ ` { | } ~ `` and `.`),
- * `%` only as part of an escape (checked by the parser).
+ * `%` only as part of an escape (checked by the parser). `isImUserInputChar("#") === true`.
  */
 export function isImUserInputChar(ch: string): boolean {
   return ALPHANUM.test(ch) || oneOf(ch, "!#$&'*+-/=?^_`{|}~.");
