@@ -24,6 +24,7 @@ const SIP = "sip.stox.test";
 const SIP2 = "sip2.stox.test";
 const SECRET = "s3cret-for-tests";
 const TIMEOUT_MS = 1500;
+const FR_TIMER_MS = 3000; // tm's global fr_timer: differs from STOX_TIMEOUT on purpose
 
 let kam: RunningKamailio;
 let ports: { sip: number; http: number; evapi: number };
@@ -37,7 +38,7 @@ before(async () => {
     sipPort: ports.sip, httpPort: ports.http, evapiPort: ports.evapi,
     xmppDomains: [XMPP, XMPP2], sipDomains: [SIP, SIP2],
     timeoutMs: TIMEOUT_MS,
-    defines: { STOX_SECRET: `"${SECRET}"` },
+    defines: { STOX_SECRET: `"${SECRET}"`, FR_TIMER: String(FR_TIMER_MS) },
   });
 });
 
@@ -357,6 +358,24 @@ kt("no bridge connected: 480 with Retry-After in under 100 ms", async () => {
   }
 });
 
+kt("routing: XMPP domains match in any case; other domains and the HTTP port are not bridged", async () => {
+  await waitBridges(0);
+  await withPeer("udp", async (ua) => {
+    const mixed = await ua.request({ ...messageTo("juliet", "case"), ruri: "sip:juliet@XMPP.Stox.TEST" });
+    assert.equal(mixed.response.status, 480);
+    const other = await ua.request({ ...messageTo("juliet", "elsewhere"), ruri: "sip:juliet@elsewhere.test" });
+    assert.equal(other.response.status, 404);
+    assert.equal(other.response.reason, "Domain Not Served");
+  });
+  const onHttpPort = await SipPeer.open("tcp", { host: "127.0.0.1", port: ports.http });
+  try {
+    const r = await onHttpPort.request(messageTo("juliet", "wrong port"));
+    assert.equal(r.response.status, 403);
+  } finally {
+    onHttpPort.close();
+  }
+});
+
 // ---------------------------------------------------------------- (4) bridge silent
 
 kt("bridge connected but silent: 504 after STOX_TIMEOUT", async () => {
@@ -562,6 +581,51 @@ kt("sip.send lookup:true for an unknown AOR: HTTP 404 carries the local sip.resu
   });
 });
 
+kt("sip.send to a silent peer: sip.result 408 evtype 2 after tm's fr_timer", async () => {
+  await withBridge(async (b) => {
+    await withPeer("udp", async (bob) => {
+      const cmd = sendCmd({ ruri: `sip:bob@127.0.0.1:${bob.port}` });
+      const t0 = performance.now();
+      assert.equal((await command(cmd)).status, 200);
+      const res = await b.next((f) => f.type === "sip.result" && f.ref === cmd.id, FR_TIMER_MS + 3000);
+      const elapsed = performance.now() - t0;
+      assert.ok(parseFrame(sipResultEvent, res).ok, JSON.stringify(res));
+      assert.equal(res.code, 408);
+      assert.equal(res.evtype, 2);
+      assert.ok(elapsed >= FR_TIMER_MS - 100, `408 after ${elapsed} ms`);
+      assert.ok(bob.received.some((m) => m.method === "MESSAGE"));
+      await b.none((f) => f.type === "sip.result" && f.ref === cmd.id, 300);
+    });
+  });
+});
+
+kt("sip.send to an unroutable R-URI: exactly one outcome", async () => {
+  await withBridge(async (b) => {
+    const cmd = sendCmd({ ruri: "sip:bob@unresolvable.invalid" });
+    const r = await command(cmd);
+    const results: any[] = [];
+    if (r.status !== 200) {
+      assert.equal(r.json.type, "sip.result", JSON.stringify(r.json));
+      assert.equal(r.json.local, true);
+      results.push(r.json);
+    }
+    await sleep(FR_TIMER_MS + 1000);
+    results.push(...b.frames.filter((f) => f.type === "sip.result" && f.ref === cmd.id));
+    assert.equal(results.length, 1, `outcomes: ${JSON.stringify(results)} (HTTP ${r.status})`);
+    assert.ok(results[0].code >= 400);
+  });
+});
+
+kt("sip.send with no bridge on evapi: HTTP 503 with the local sip.result", async () => {
+  await waitBridges(0);
+  const cmd = sendCmd({ ruri: "sip:bob@127.0.0.1:9" });
+  const r = await command(cmd);
+  assert.equal(r.status, 503);
+  assert.ok(parseFrame(sipResultEvent, r.json).ok, JSON.stringify(r.json));
+  assert.equal(r.json.code, 503);
+  assert.equal(r.json.local, true);
+});
+
 // ---------------------------------------------------------------- (8) header injection
 
 kt("header injection: CR/LF in any sip.send field is refused and never reaches the peer", async () => {
@@ -674,4 +738,61 @@ kt("malformed and unknown commands get HTTP 4xx and Kamailio stays up", async ()
       assert.equal((await call.response).status, 200);
     });
   });
+});
+
+// ---------------------------------------------------------------- example cfg: WITH_AUTH
+
+/** RFC 2617 digest credentials for a 401/407 challenge (MD5, qop=auth when offered). */
+function digest(challenge: string, method: string, uri: string, user: string, password: string): string {
+  const param = (name: string) => new RegExp(`${name}="?([^",]+)"?`, "i").exec(challenge)?.[1];
+  const realm = param("realm") ?? "";
+  const nonce = param("nonce") ?? "";
+  const md5 = (x: string) => crypto.createHash("md5").update(x).digest("hex");
+  const ha1 = md5(`${user}:${realm}:${password}`);
+  const ha2 = md5(`${method}:${uri}`);
+  if (/qop="?[^"]*auth/i.test(challenge)) {
+    const cnonce = crypto.randomBytes(8).toString("hex");
+    const response = md5(`${ha1}:${nonce}:00000001:${cnonce}:auth:${ha2}`);
+    return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${cnonce}", response="${response}", algorithm=MD5`;
+  }
+  return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${md5(`${ha1}:${nonce}:${ha2}`)}", algorithm=MD5`;
+}
+
+test("example cfg WITH_AUTH: REGISTER and MESSAGE need the demo users' digest credentials", async () => {
+  const [sip, httpPort, evapi] = await freePorts(3);
+  const authKam = await startKamailio({
+    dir: tempDir("kam-auth"), sipPort: sip!, httpPort: httpPort!, evapiPort: evapi!,
+    xmppDomains: [XMPP], sipDomains: [SIP],
+    defines: { WITH_AUTH: true, DEMO_USERS: `"alice=wonder,bob=builder"` },
+  });
+  const ua = await SipPeer.open("udp", { host: "127.0.0.1", port: sip! });
+  try {
+    const reg = { method: "REGISTER", ruri: `sip:${SIP}`, from: `sip:alice@${SIP}`, to: `sip:alice@${SIP}`, contact: `sip:alice@127.0.0.1:${ua.port}`, expires: 60 };
+    const challenged = await ua.request(reg);
+    assert.equal(challenged.response.status, 401);
+    const www = challenged.response.header("www-authenticate")!;
+    const wrong = await ua.request({ ...reg, cseq: 2, headers: [`Authorization: ${digest(www, "REGISTER", `sip:${SIP}`, "alice", "nope")}`] });
+    assert.equal(wrong.response.status, 401);
+    const ok = await ua.request({ ...reg, cseq: 3, headers: [`Authorization: ${digest(www, "REGISTER", `sip:${SIP}`, "alice", "wonder")}`] });
+    assert.equal(ok.response.status, 200);
+
+    const msg = { ...messageTo("juliet", "auth first"), from: `sip:alice@${SIP}` };
+    const c407 = await ua.request(msg);
+    assert.equal(c407.response.status, 407);
+    const pa = c407.response.header("proxy-authenticate")!;
+    const authed = await ua.request({ ...msg, cseq: 2, headers: [`Proxy-Authorization: ${digest(pa, "MESSAGE", msg.ruri, "alice", "wonder")}`] });
+    assert.equal(authed.response.status, 480); // authenticated, then stox: no bridge
+
+    const mallory = await ua.request({ ...msg, from: `sip:mallory@${SIP}` });
+    assert.equal(mallory.response.status, 407);
+    const pm = mallory.response.header("proxy-authenticate")!;
+    const empty = await ua.request({ ...msg, from: `sip:mallory@${SIP}`, cseq: 2, headers: [`Proxy-Authorization: ${digest(pm, "MESSAGE", msg.ruri, "mallory", "")}`] });
+    assert.equal(empty.response.status, 407);
+  } catch (err) {
+    console.error(`---- kamailio (WITH_AUTH) log tail ----\n${authKam.logTail(60)}`);
+    throw err;
+  } finally {
+    ua.close();
+    await authKam.stop();
+  }
 });
