@@ -6,8 +6,7 @@
  * test/integration/address-prosody-parity.test.ts.
  */
 import { Buffer } from "node:buffer";
-import { failure } from "../../failure.js";
-import type { Failure } from "../../failure.js";
+import { failure, type Failure } from "../../failure.js";
 import { ok, type Result } from "../../result.js";
 import { CodePointSet, parseCodePointMap } from "./code-point-set.js";
 import * as T from "./tables.generated.js";
