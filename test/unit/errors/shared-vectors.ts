@@ -1,12 +1,13 @@
 /**
- * Loads /work/shared/spec/vectors.json (the repo's sibling `../shared/spec/`).
+ * Loads spec/vectors.json, the in-repo copy of the team's shared vectors
+ * (test/unit/vectors-copy.test.ts checks it against ../shared/spec when present).
  * From dist/test/unit/errors/ the repo root is four levels up, its parent five.
  * A missing or malformed file throws: the tests that use it must fail, not skip.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 
-export const VECTORS_URL = new URL("../../../../../shared/spec/vectors.json", import.meta.url);
+export const VECTORS_URL = new URL("../../../../spec/vectors.json", import.meta.url);
 
 const XmppToSip = z.object({
   cond: z.string(),

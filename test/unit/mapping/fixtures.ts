@@ -38,5 +38,5 @@ export const xmppCtx = {
 };
 
 export function vectors(): any {
-  return JSON.parse(fs.readFileSync(new URL("../../../../../shared/spec/vectors.json", import.meta.url), "utf8"));
+  return JSON.parse(fs.readFileSync(new URL("../../../../spec/vectors.json", import.meta.url), "utf8"));
 }
