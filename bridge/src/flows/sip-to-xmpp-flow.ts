@@ -13,7 +13,7 @@ import type { Logger } from "../runtime/log.js";
 import type { Metrics, Outcome } from "../runtime/metrics.js";
 
 export interface SipToXmppDeps {
-  readonly deliver: (xml: string) => Promise<XmppOutcome | undefined>;
+  readonly deliver: (xml: string) => Promise<XmppOutcome | "no-link" | "timeout">;
   readonly resume: (cmd: SipResumeCommand) => Promise<void>;
   readonly context: (stanzaId: string) => SipToXmppContext;
   readonly metrics: Metrics;
@@ -52,7 +52,11 @@ export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps)
   }
   const outcome = await deps.deliver(mapped.value.xml);
   const final = sipFinalForOutcome(outcome, mapped.value.target);
-  log.debug("answered", { stanza: stanzaId, outcome: outcome?.outcome ?? "timeout", code: final.code });
-  const counted: Outcome = outcome === undefined ? "errored" : outcome.outcome === "error" ? "errored" : outcome.outcome;
-  return resume(final, counted, outcome?.condition ?? outcome?.outcome ?? "timeout");
+  if (typeof outcome === "string") {
+    log.info("not delivered", { stanza: stanzaId, why: outcome, code: final.code });
+    return resume(final, "errored", outcome);
+  }
+  log.debug("answered", { stanza: stanzaId, outcome: outcome.outcome, code: final.code });
+  const counted: Outcome = outcome.outcome === "error" ? "errored" : outcome.outcome;
+  return resume(final, counted, outcome.condition ?? outcome.outcome);
 }

@@ -9,6 +9,7 @@
  * | relayed (s2s, async)    | 202 Accepted — truly asynchronous remote outcome |
  * | error (condition)       | RFC 7247 Table 2 (bare → 6xx, full → 4xx)        |
  * | no answer in time       | 408 Request Timeout                              |
+ * | no Prosody link         | 480 + Retry-After (design §4)                    |
  */
 import type { XmppOutcome } from "../../../common/src/wire/frames.js";
 import type { Failure } from "../../../common/src/failure.js";
@@ -21,8 +22,9 @@ export interface SipFinal {
   readonly hdrs?: { retry_after?: number; warning?: string; accept?: string; allow?: string; contact?: string };
 }
 
-export function sipFinalForOutcome(outcome: XmppOutcome | undefined, target: "bare" | "full"): SipFinal {
-  if (outcome === undefined) return { code: 408, reason: "Request Timeout" };
+export function sipFinalForOutcome(outcome: XmppOutcome | "no-link" | "timeout", target: "bare" | "full", retryAfter = 5): SipFinal {
+  if (outcome === "timeout") return { code: 408, reason: "Request Timeout" };
+  if (outcome === "no-link") return { code: 480, reason: "Temporarily Unavailable", hdrs: { retry_after: retryAfter } };
   switch (outcome.outcome) {
     case "delivered": return { code: 200, reason: "OK" };
     case "stored": return { code: 202, reason: "Accepted" };

@@ -27,7 +27,10 @@ export interface ProsodyLinkOptions {
   readonly metrics: Metrics;
 }
 
-interface Pending { resolve: (o: XmppOutcome | undefined) => void; timer: NodeJS.Timeout }
+/** Prosody's answer to a delivery, or why there is none. */
+export type DeliveryResult = XmppOutcome | "no-link" | "timeout";
+
+interface Pending { resolve: (o: DeliveryResult) => void; timer: NodeJS.Timeout }
 
 export class ProsodyLink {
   private server: net.Server | undefined;
@@ -54,12 +57,12 @@ export class ProsodyLink {
     } else throw new Error("ProsodyLink needs socketPath or tcp");
   }
 
-  /** Sends `xmpp.deliver`; resolves with Prosody's outcome, or undefined on timeout / no link. */
-  deliver(xml: string, timeoutMs: number): Promise<XmppOutcome | undefined> {
+  /** Sends `xmpp.deliver`; resolves with Prosody's outcome, "no-link", or "timeout". */
+  deliver(xml: string, timeoutMs: number): Promise<DeliveryResult> {
     const id = randomUUID();
-    if (!this.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id, xml })) return Promise.resolve(undefined);
+    if (!this.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id, xml })) return Promise.resolve("no-link");
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.pending.delete(id); resolve(undefined); }, timeoutMs);
+      const timer = setTimeout(() => { this.pending.delete(id); resolve("timeout"); }, timeoutMs);
       this.pending.set(id, { resolve, timer });
     });
   }
@@ -71,7 +74,7 @@ export class ProsodyLink {
   }
 
   async close(): Promise<void> {
-    for (const p of this.pending.values()) { clearTimeout(p.timer); p.resolve(undefined); }
+    for (const p of this.pending.values()) { clearTimeout(p.timer); p.resolve("no-link"); }
     this.pending.clear();
     for (const s of this.peers) s.destroy();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));

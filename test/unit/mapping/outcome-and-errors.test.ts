@@ -8,11 +8,12 @@ import { parseStanza } from "../../../common/src/xmpp/parse-stanza.js";
 const outcome = (o: "delivered" | "stored" | "relayed" | "error", condition?: string) =>
   ({ type: "xmpp.outcome" as const, v: 1 as const, id: "o", ref: "d", outcome: o, ...(condition ? { condition, error_type: "cancel" } : {}) });
 
-test("delivered → 200, stored → 202, relayed → 202, no answer → 408", () => {
+test("delivered → 200, stored → 202, relayed → 202, no answer → 408, no link → 480 + Retry-After", () => {
   assert.equal(sipFinalForOutcome(outcome("delivered"), "bare").code, 200);
   assert.equal(sipFinalForOutcome(outcome("stored"), "bare").code, 202);
   assert.equal(sipFinalForOutcome(outcome("relayed"), "bare").code, 202);
-  assert.equal(sipFinalForOutcome(undefined, "bare").code, 408);
+  assert.equal(sipFinalForOutcome("timeout", "bare").code, 408);
+  assert.deepEqual(sipFinalForOutcome("no-link", "bare", 7), { code: 480, reason: "Temporarily Unavailable", hdrs: { retry_after: 7 } });
 });
 
 test("Prosody's stanza error maps through RFC 7247 Table 2, never 503", () => {
