@@ -23,7 +23,11 @@ export function errorCommand(argv: string[], io: CliIo): number {
   if (typeof cond === "string") {
     if (!isStanzaCondition(cond)) io.stderr.write(`note: ${cond} is not a defined condition; treated as undefined-condition (RFC 6120 §8.3.2)\n`);
     const text = flags.get("text");
-    const a = sipAnswerForStanzaError({ condition: cond, target: flags.has("full") ? "full" : "bare", ...(typeof text === "string" ? { text } : {}) });
+    const a = sipAnswerForStanzaError({
+      condition: cond, target: flags.has("full") ? "full" : "bare",
+      ...(typeof text === "string" ? { text } : {}),
+      ...(flags.has("resolution-timeout") ? { resolutionTimedOut: true } : {}),
+    });
     io.stdout.write(json ? JSON.stringify({ out: { sip: a.code, reason: a.reason, ...(a.contact ? { contact: a.contact } : {}), ...(a.allow ? { allow: a.allow } : {}) } }) + "\n" : `${a.code} ${a.reason}\n`);
     return 0;
   }

@@ -12,7 +12,8 @@ import type { CliIo } from "./io.js";
 const USAGE = `usage:
   stox address <sip-uri | jid> [--ctx ruri|to|from] [--im] [--json]
   stox error --sip <code> [--json]
-  stox error --xmpp <condition> [--bare | --full] [--text <t>] [--json]
+  stox error --xmpp <condition> [--bare | --full] [--text <t>] [--resolution-timeout] [--json]
+  stox error --sip <code> [--contact <uri>] [--leak-safe] [--json]
   stox translate sip2xmpp [--json] [--sip-domains a,b]   (raw SIP MESSAGE on stdin)
   stox translate xmpp2sip [--json] [--max-bytes N]       (stanza XML on stdin)
   stox bridge [--name=value ...]                         (run the bridge; see docs/operations.md)
