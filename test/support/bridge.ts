@@ -9,6 +9,8 @@ export interface BridgeOptions {
   httpPort: number;
   prosodySocket: string;
   extra?: Record<string, string>;
+  /** Log file name in `dir` (a fresh one per launch, so readiness checks see only this run). */
+  logName?: string;
 }
 
 export function repoRoot(): string {
@@ -23,7 +25,7 @@ export async function startBridge(opts: BridgeOptions, waitFor: RegExp[] = [/"ms
     `--prosody_socket=${opts.prosodySocket}`, "--prosody_socket_mode=384", "--log_level=debug",
     ...Object.entries(opts.extra ?? {}).map(([k, v]) => `--${k}=${v}`),
   ];
-  const proc = startProcess("bridge", process.execPath, args, path.join(opts.dir, "bridge.log"));
+  const proc = startProcess("bridge", process.execPath, args, path.join(opts.dir, opts.logName ?? "bridge.log"));
   for (const p of waitFor) await proc.waitForLog(p, 15000);
   return proc;
 }

@@ -1,0 +1,160 @@
+/**
+ * SIP → XMPP through real Kamailio, the bridge and real Prosody (issue:
+ * "SIP → XMPP end to end"). A real SIP peer sends MESSAGE; a real XMPP client
+ * (@xmpp/client) receives; the SIP final response must tell the truth.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SipPeer } from "../support/sip-peer.js";
+import { connectClient, type TestClient } from "../support/xmpp-client.js";
+import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack } from "./stack.js";
+
+let stack: Stack;
+let juliet: TestClient;
+let udp: SipPeer;
+let tcp: SipPeer;
+
+before(async () => {
+  stack = await startStack();
+  juliet = await connectClient({ port: stack.ports.c2s, domain: XMPP_DOMAIN, username: "juliet", password: "juliet-secret", resource: "balcony" });
+  udp = await SipPeer.open("udp", { host: "127.0.0.1", port: stack.ports.sip });
+  tcp = await SipPeer.open("tcp", { host: "127.0.0.1", port: stack.ports.sip });
+});
+
+after(async () => {
+  await juliet?.stop();
+  udp?.close();
+  tcp?.close();
+  await stack?.stop();
+});
+
+/** Fails with the three servers' logs attached. */
+async function withLogs<T>(fn: () => Promise<T>): Promise<T> {
+  try { return await fn(); } catch (e) {
+    (e as Error).message += "\n" + stack.logs();
+    throw e;
+  }
+}
+
+const bodyOf = (s: { getChildText(n: string): string | null }) => s.getChildText("body");
+
+test("a MESSAGE to an online XMPP user arrives with every RFC 7572 Table 2 field; the sender gets 200", () => withLogs(async () => {
+  const text = "Grüße aus Verona 🙂 \"quoted\" & <angled>";
+  const callId = `verona-${Date.now()}@127.0.0.1`;
+  const got = juliet.waitFor((s) => s.is("message") && bodyOf(s) === text, 8000, "the message");
+  const { response } = await udp.request({
+    method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`,
+    from: `sip:romeo@${SIP_DOMAIN};gr=phone1`, callId,
+    headers: ["Subject: Tonight", "Content-Language: it"], body: text, contentType: "text/plain;charset=UTF-8",
+  }, 10000);
+  assert.equal(response.status, 200);
+  const s = await got;
+  assert.equal(s.attrs.from, `romeo@${SIP_DOMAIN}/phone1`); // full JID from gr (R6)
+  assert.equal(s.attrs.to, `juliet@${XMPP_DOMAIN}`);
+  assert.ok(s.attrs.type === undefined || s.attrs.type === "normal"); // R7
+  assert.equal(s.getChildText("thread"), callId);
+  assert.equal(s.getChildText("subject"), "Tonight");
+  assert.equal(s.attrs["xml:lang"], "it");
+  assert.equal(Buffer.from(bodyOf(s)!, "utf8").toString("hex"), Buffer.from(text, "utf8").toString("hex")); // byte-exact
+}));
+
+test("to an existing offline user: stored by Prosody (202 Accepted), delivered at next login", () => withLogs(async () => {
+  const text = `kept for later ${Date.now()}`;
+  const { response } = await udp.request({ method: "MESSAGE", ruri: `sip:romeo@${XMPP_DOMAIN}`, to: `sip:romeo@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, body: text }, 10000);
+  assert.equal(response.status, 202);
+  const romeo = await connectClient({ port: stack.ports.c2s, domain: XMPP_DOMAIN, username: "romeo", password: "romeo-secret" });
+  try {
+    const s = await romeo.waitFor((m) => m.is("message") && bodyOf(m) === text, 8000, "offline message");
+    assert.equal(s.attrs.from, `alice@${SIP_DOMAIN}`);
+  } finally { await romeo.stop(); }
+}));
+
+test("to a user that does not exist: the RFC 7247 mapping of Prosody's error, never 200, never 503", () => withLogs(async () => {
+  const { response } = await udp.request({ method: "MESSAGE", ruri: `sip:nobody@${XMPP_DOMAIN}`, to: `sip:nobody@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, body: "anyone?" }, 10000);
+  assert.ok(response.status! >= 400, `got ${response.status}`);
+  assert.notEqual(response.status, 503);
+  // Prosody answers <service-unavailable/> for unknown users; RFC 7247 §7.1 note 5 → 403.
+  assert.equal(response.status, 403);
+}));
+
+test("a spoofed From (not a local SIP domain) is refused with 403 and nothing is delivered", () => withLogs(async () => {
+  const text = `spoof ${Date.now()}`;
+  const { response } = await udp.request({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:mallory@${XMPP_DOMAIN}`, body: text }, 10000);
+  assert.equal(response.status, 403);
+  await sleep(300);
+  assert.equal(juliet.received.some((s) => bodyOf(s) === text), false);
+}));
+
+test("sips: Request-URI → 480 with Warning 380, never translated", () => withLogs(async () => {
+  const { response } = await tcp.request({ method: "MESSAGE", ruri: `sips:juliet@${XMPP_DOMAIN}`, to: `sips:juliet@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, body: "secure?" }, 10000);
+  assert.equal(response.status, 480);
+  assert.match(response.header("warning") ?? "", /^380 /);
+}));
+
+const hostile: Array<[string, Buffer | string, string | undefined, (status: number, delivered: string | undefined) => void]> = [
+  ["</body><script>", "</body><script>alert(1)</script>", undefined, (st, d) => { assert.equal(st, 200); assert.equal(d, "</body><script>alert(1)</script>"); }],
+  ["quotes and apostrophes", `"'"'&amp;`, undefined, (st, d) => { assert.equal(st, 200); assert.equal(d, `"'"'&amp;`); }],
+  // XML 1.0 §2.11 lets a parser normalise CRLF to LF; either form is the same text.
+  ["CR/LF in the body", "line1\r\nline2\nline3", undefined, (st, d) => { assert.equal(st, 200); assert.ok(d === "line1\r\nline2\nline3" || d === "line1\nline2\nline3", JSON.stringify(d)); }],
+  ["NUL and control characters", "a\u0000b\u0007c", undefined, (st, d) => { assert.equal(st, 200); assert.equal(d, "abc"); }],
+  ["invalid UTF-8", Buffer.from([0x61, 0xff, 0xfe, 0x62]), "text/plain;charset=UTF-8", (st, d) => { assert.equal(st, 400); assert.equal(d, undefined); }],
+  ["60 KB body over TCP", "x".repeat(60 * 1024), undefined, (st, d) => { assert.ok(st === 200 || st === 413, `status ${st}`); if (st === 200) assert.equal(d?.length, 60 * 1024); }],
+];
+
+for (const [name, body, ctype, check] of hostile) {
+  test(`hostile content: ${name} → escaped stanza or a clear 4xx, and both hosts keep working`, () => withLogs(async () => {
+    const marker = `m${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
+    const peer = Buffer.isBuffer(body) || body.length < 1200 ? udp : tcp;
+    const got = juliet.waitFor((s) => s.is("message") && s.getChildText("thread") === marker, 4000, "hostile message").catch(() => undefined);
+    const { response } = await peer.request({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, callId: marker, body, ...(ctype ? { contentType: ctype } : {}) }, 10000);
+    const delivered = response.status === 200 ? await got : undefined;
+    check(response.status!, delivered ? bodyOf(delivered) ?? undefined : undefined);
+    // Neither adapter wedged: a plain message still goes through.
+    const after = `after-${marker}`;
+    const ok = juliet.waitFor((s) => bodyOf(s) === after, 8000, "follow-up message");
+    const { response: r2 } = await udp.request({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, body: after }, 10000);
+    assert.equal(r2.status, 200);
+    await ok;
+  }));
+}
+
+test("bridge down: 480 with Retry-After within 100 ms", () => withLogs(async () => {
+  await stack.bridge.stop();
+  await sleep(300); // Kamailio sees the evapi connection close
+  try {
+    const { response, elapsedMs } = await udp.request({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, body: "anyone home?" }, 5000);
+    assert.equal(response.status, 480);
+    assert.match(response.header("retry-after") ?? "", /^\d+/);
+    assert.ok(elapsedMs < 100, `took ${elapsedMs.toFixed(1)} ms`);
+  } finally {
+    await stack.startBridge();
+  }
+}));
+
+test("bridge SIGKILLed with transactions suspended: every one still gets a final answer", () => withLogs(async () => {
+  const prosodyPid = stack.prosody.proc.child.pid!;
+  process.kill(prosodyPid, "SIGSTOP"); // deliveries hang, so transactions stay suspended in Kamailio
+  const pending: Array<Promise<{ status?: number }>> = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      pending.push(udp.start({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, body: `in flight ${i}` }, 20000).response);
+    }
+    await stack.bridge.waitForLog(/"msg":"not delivered"|sip\.message|"dir":"sip-to-xmpp"/, 3000).catch(() => {});
+    await sleep(300);
+    stack.bridge.child.kill("SIGKILL");
+    const answers = await Promise.all(pending);
+    for (const a of answers) {
+      assert.ok(a.status !== undefined && a.status >= 400, `final answer ${a.status}`);
+    }
+  } finally {
+    process.kill(prosodyPid, "SIGCONT");
+    await stack.bridge.stop();
+    await stack.startBridge();
+  }
+  const again = `back ${Date.now()}`;
+  const ok = juliet.waitFor((s) => bodyOf(s) === again, 8000, "message after restart");
+  const { response } = await udp.request({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, body: again }, 10000);
+  assert.equal(response.status, 200);
+  await ok;
+}));
