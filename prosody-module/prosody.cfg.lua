@@ -1,0 +1,71 @@
+-- Example Prosody 0.12 config for stox: the demo and the integration tests use it.
+-- Loopback only, no TLS. Every path and port comes from the environment
+-- (Prosody exposes $FOO to config files as ENV_FOO), with demo defaults:
+--
+--   STOX_RUN_DIR        scratch dir for data, pidfile, logs, certs   (/tmp/stox-prosody)
+--   STOX_PLUGIN_DIR     the folder holding mod_stox.lua              (dir of this file, via prosody-module/)
+--   STOX_C2S_PORT       client port on 127.0.0.1                     (5222)
+--   STOX_S2S_PORT       server port on 127.0.0.1                     (5269)
+--   STOX_SOCKET         the bridge's unix socket                     ($STOX_RUN_DIR/stox.sock)
+--   STOX_VHOST          the XMPP domain                              (xmpp.stox.test)
+--   STOX_SIP_COMPONENT  the SIP domain hosted here as a component    (sip.stox.test)
+--   STOX_SIP_DOMAINS    foreign SIP domains, comma-separated         (sip.example.org)
+--   STOX_QUEUE_TIMEOUT  seconds a stanza may wait for the bridge      (30)
+--   STOX_RECONNECT_MAX  cap of the reconnect backoff, seconds        (30)
+--   STOX_READ_TIMEOUT   idle seconds before a keepalive ping         (Prosody's 840)
+--   STOX_RUN_AS_ROOT=1  allow running as root (CI containers); never in production
+--
+-- Start: prosody --config /path/to/prosody.cfg.lua -F
+
+local run = ENV_STOX_RUN_DIR or "/tmp/stox-prosody"
+
+local function list(csv)
+	local out = {}
+	for item in (csv or ""):gmatch("[^,%s]+") do out[#out + 1] = item end
+	return out
+end
+
+run_as_root = ENV_STOX_RUN_AS_ROOT == "1"  -- mod_posix refuses root otherwise
+pidfile = run .. "/prosody.pid"
+data_path = run .. "/data"                  -- must exist
+certificates = run .. "/certs"              -- an empty dir: no certificate errors, no TLS
+plugin_paths = { ENV_STOX_PLUGIN_DIR or "/usr/local/lib/prosody/modules" }
+
+interfaces = { "127.0.0.1" }                -- the default is "*"
+c2s_ports = { tonumber(ENV_STOX_C2S_PORT) or 5222 }
+s2s_interfaces = { "127.0.0.1" }
+s2s_ports = { tonumber(ENV_STOX_S2S_PORT) or 5269 }
+if ENV_STOX_READ_TIMEOUT then network_settings = { read_timeout = tonumber(ENV_STOX_READ_TIMEOUT) } end
+
+-- DNS stays on this machine: the test harness writes these two files
+if ENV_STOX_RESOLVCONF then unbound = { resolvconf = ENV_STOX_RESOLVCONF, hoststxt = ENV_STOX_HOSTS } end
+
+log = {
+	{ levels = { min = ENV_STOX_LOG_LEVEL or "debug" }, to = "file", filename = run .. "/prosody.log" };
+	{ levels = { min = "info" }, to = "console" };
+}
+
+modules_enabled = {
+	"roster"; "saslauth"; "disco"; "ping";
+	"offline";      -- autoloaded in 0.12 anyway; listed because stox reports "stored" through it
+	"admin_shell";  -- prosodyctl --config FILE shell "module:reload('stox')"
+	"stox";         -- on every VirtualHost: route/remote interception + the bridge link
+}
+
+-- No certificates, so no TLS; the c2s default would refuse plaintext logins.
+c2s_require_encryption = false
+s2s_require_encryption = false
+s2s_secure_auth = false
+authentication = "internal_hashed"          -- SCRAM-SHA-1 over plaintext on loopback
+statistics = "internal"                     -- prosodyctl shell "stats:show('stox')"
+
+-- stox (global options; see prosody-module/README.md)
+stox_socket = ENV_STOX_SOCKET or (run .. "/stox.sock")
+stox_sip_domains = list(ENV_STOX_SIP_DOMAINS or "sip.example.org")
+stox_queue_timeout = tonumber(ENV_STOX_QUEUE_TIMEOUT) or 30
+stox_reconnect_max = tonumber(ENV_STOX_RECONNECT_MAX) or 30
+
+VirtualHost (ENV_STOX_VHOST or "xmpp.stox.test")
+
+Component (ENV_STOX_SIP_COMPONENT or "sip.stox.test") "stox"
+	modules_enabled = { "disco" }           -- answers disco#info with the gateway identity

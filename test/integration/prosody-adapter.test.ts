@@ -1,0 +1,476 @@
+/**
+ * mod_stox against a REAL Prosody 0.12, with a FAKE bridge (a unix-socket server
+ * speaking docs/wire.md through the real codec) and REAL XMPP clients (@xmpp/client).
+ *
+ *   npx tsc -p tsconfig.json && node --test --test-concurrency=1 dist/test/integration/prosody-adapter.test.js
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { client, xml, type Client } from "@xmpp/client";
+import { Parser, type Element } from "@xmpp/xml";
+import { encodeFrame, decodeMsgpack, LengthPrefixedDecoder } from "../../common/src/wire/length-prefixed.js";
+import { freePort } from "../support/ports.js";
+import { tempDir } from "../support/process.js";
+import { startProsody, type ProsodyHandle } from "../support/prosody.js";
+
+const VHOST = "xmpp.stox.test";
+const SIP = "sip.stox.test";
+const FOREIGN = ["sip.example.org", "sip.other.test"];
+const QUEUE_TIMEOUT = 4;
+type Frame = Record<string, unknown> & { type: string; id: string };
+
+// ---------------------------------------------------------------- fake bridge
+class FakeBridge {
+  private server: net.Server | null = null;
+  private sockets = new Set<net.Socket>();
+  private current: net.Socket | null = null;
+  private waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  /** Every frame received, in order (never consumed: tests look for what they need). */
+  readonly frames: Frame[] = [];
+  connections = 0;
+
+  constructor(readonly socketPath: string) {}
+
+  async start(): Promise<void> {
+    fs.rmSync(this.socketPath, { force: true });
+    this.server = net.createServer((sock) => this.accept(sock));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(this.socketPath, () => resolve());
+    });
+  }
+
+  private accept(sock: net.Socket): void {
+    this.connections += 1;
+    this.sockets.add(sock);
+    this.current = sock;
+    const decoder = new LengthPrefixedDecoder(1 << 20);
+    sock.on("data", (chunk) => {
+      let payloads: Buffer[];
+      try { payloads = decoder.push(chunk); } catch { sock.destroy(); return; }
+      for (const p of payloads) {
+        const frame = decodeMsgpack(p) as Frame;
+        this.frames.push(frame);
+        for (const w of [...this.waiters]) {
+          if (w.pred(frame)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(frame); }
+        }
+      }
+    });
+    sock.on("error", () => {});
+    sock.on("close", () => { this.sockets.delete(sock); if (this.current === sock) this.current = null; });
+  }
+
+  get connected(): boolean { return this.current !== null; }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    this.current = null;
+    const srv = this.server;
+    this.server = null;
+    if (srv) await new Promise<void>((r) => srv.close(() => r()));
+    fs.rmSync(this.socketPath, { force: true });
+  }
+
+  sendRaw(bytes: Buffer): void {
+    assert.ok(this.current, "fake bridge: Prosody is not connected");
+    this.current.write(bytes);
+  }
+
+  send(frame: Record<string, unknown>): void { this.sendRaw(encodeFrame(frame)); }
+
+  /** The first frame (already received or arriving within `ms`) matching `pred`. */
+  /** Frames from here on: `waitFor(pred, ms, what, bridge.mark())`. */
+  mark(): number { return this.frames.length; }
+
+  waitFor(pred: (f: Frame) => boolean, ms = 5000, what = "frame", from = 0): Promise<Frame> {
+    const seen = this.frames.slice(from).find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve: (f: Frame) => { clearTimeout(t); resolve(f); } };
+      const t = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        reject(new Error(`fake bridge: timeout waiting for ${what}; last frames: ${JSON.stringify(this.frames.slice(-5))}`));
+      }, ms);
+      this.waiters.push(w);
+    });
+  }
+
+  /** Sends an xmpp.deliver and returns the answer (xmpp.outcome or error frame). */
+  async deliver(xmlText: string, id = nextId("d")): Promise<Frame> {
+    this.send({ type: "xmpp.deliver", v: 1, id, xml: xmlText });
+    return this.waitFor((f) => f.ref === id && (f.type === "xmpp.outcome" || f.type === "error"), 5000, `answer to ${id}`);
+  }
+}
+
+let counter = 0;
+const nextId = (p: string) => `${p}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+// ---------------------------------------------------------------- XMPP clients
+interface User { x: Client; stanzas: Element[]; jid: string }
+
+async function login(port: number, username: string, password: string, presence = true): Promise<User> {
+  const x = client({ service: `xmpp://127.0.0.1:${port}`, domain: VHOST, username, password, resource: "r1" });
+  const user: User = { x, stanzas: [], jid: `${username}@${VHOST}/r1` };
+  x.on("error", () => {});
+  x.on("stanza", (s) => { user.stanzas.push(s); });
+  await withTimeout(x.start(), 10_000, `login ${username}`);
+  if (presence) {
+    await x.send(xml("presence"));
+    // Stanzas of one session are processed in order: once this ping is answered,
+    // the presence has been too (bare-JID delivery needs it).
+    const id = nextId("ping");
+    const answered = waitStanza(user, (s) => s.is("iq") && s.attrs.id === id, 5000, "ping result");
+    await x.send(xml("iq", { type: "get", id, to: VHOST }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    await answered;
+  }
+  return user;
+}
+
+function waitStanza(u: User, pred: (s: Element) => boolean, ms = 5000, what = "stanza"): Promise<Element> {
+  const seen = u.stanzas.find(pred);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const h = (s: Element) => { if (pred(s)) { clearTimeout(t); u.x.off("stanza", h); resolve(s); } };
+    const t = setTimeout(() => { u.x.off("stanza", h); reject(new Error(`${u.jid}: timeout waiting for ${what}`)); }, ms);
+    u.x.on("stanza", h);
+  });
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, rej) => { t = setTimeout(() => rej(new Error(`timeout: ${what}`)), ms); })]);
+  } finally { clearTimeout(t); }
+}
+
+async function logout(u: User | undefined): Promise<void> {
+  if (u) await withTimeout(u.x.stop(), 5000, "logout").catch(() => {});
+}
+
+/** Parses one element (as @xmpp/xml's parse(), which its typings do not export). */
+function parse(text: string): Element {
+  const p = new Parser();
+  let root: Element | undefined;
+  let failure: unknown;
+  p.on("start", (el: Element) => { root = el; });
+  p.on("element", (el: Element) => { root?.append(el); });
+  p.on("error", (e: unknown) => { failure = e; });
+  p.write(text);
+  p.end();
+  assert.ok(root && !failure, `unparsable XML: ${text}`);
+  return root;
+}
+
+function stanzaFrameFor(bridge: FakeBridge, pred: (el: Element, f: Frame) => boolean, ms = 5000, what = "xmpp.stanza") {
+  return bridge.waitFor((f) => f.type === "xmpp.stanza" && pred(parse(String(f.xml)), f), ms, what);
+}
+
+function noFrame(bridge: FakeBridge, pred: (f: Frame) => boolean, ms: number): Promise<void> {
+  return bridge.waitFor(pred, ms).then(
+    (f) => { throw new Error(`unexpected frame ${JSON.stringify(f)}`); },
+    () => undefined,
+  );
+}
+
+// ---------------------------------------------------------------- suite
+describe("mod_stox against a real Prosody", () => {
+  let dir: string;
+  let prosody: ProsodyHandle;
+  let bridge: FakeBridge;
+  let port: number;
+  const users: User[] = [];
+
+  before(async () => {
+    dir = tempDir("prosody-adapter");
+    port = await freePort();
+    bridge = new FakeBridge(path.join(dir, "bridge.sock"));
+    await bridge.start();
+    prosody = await startProsody({
+      dir, c2sPort: port, bridgeSocket: path.join(dir, "bridge.sock"), vhost: VHOST, sipComponent: SIP,
+      foreignSipDomains: FOREIGN, queueTimeout: QUEUE_TIMEOUT, reconnectMax: 1,
+      users: [{ user: "alice", password: "alice-pw" }, { user: "bob", password: "bob-pw" }, { user: "carol", password: "carol-pw" }],
+    });
+    await bridge.waitFor((f) => f.type === "hello", 10_000, "hello");
+  });
+
+  after(async () => {
+    for (const u of users) await logout(u);
+    await prosody?.stop();
+    await bridge?.stop();
+  });
+
+  /** A test that prints Prosody's log tail when it fails. */
+  const check = (name: string, fn: () => Promise<void>) => it(name, async () => {
+    try { await fn(); } catch (e) {
+      console.error(`---- ${name}: prosody log tail (${prosody.logFile})\n${prosody.logTail(120)}`);
+      throw e;
+    }
+  });
+
+  const online = async (name: string, pw: string) => { const u = await login(port, name, pw); users.push(u); return u; };
+
+  check("sends hello on connect with hosts, components and sip_domains", async () => {
+    const hello = await bridge.waitFor((f) => f.type === "hello");
+    assert.equal(hello.v, 1);
+    assert.equal(hello.role, "prosody");
+    assert.match(String(hello.version), /^0\.12/);
+    assert.deepEqual(hello.hosts, [VHOST]);
+    assert.deepEqual(hello.components, [SIP]);
+    assert.deepEqual(hello.sip_domains, [...FOREIGN].sort());
+    assert.equal(hello.max_stanza, 262144);
+    assert.ok(typeof hello.id === "string" && hello.id.length > 0);
+    bridge.send({ type: "hello", v: 1, id: nextId("h"), ref: hello.id, role: "bridge", version: "test" });
+  });
+
+  check("answers ping with pong", async () => {
+    const id = nextId("ping");
+    bridge.send({ type: "ping", v: 1, id });
+    const pong = await bridge.waitFor((f) => f.type === "pong" && f.ref === id);
+    assert.equal(pong.v, 1);
+  });
+
+  check("xmpp.deliver to an online user: exact stanza arrives, outcome delivered", async () => {
+    const alice = await online("alice", "alice-pw");
+    const sid = nextId("m");
+    const text = `<message from="romeo@${SIP}/gruu1" to="alice@${VHOST}" id="${sid}" type="chat" xml:lang="fr">` +
+      `<thread>th-1</thread><subject>Sujet</subject><body>Bonjour &amp; &lt;salut&gt; ☃</body></message>`;
+    const got = waitStanza(alice, (s) => s.is("message") && s.attrs.id === sid, 5000, "delivered message");
+    const answer = await bridge.deliver(text);
+    assert.equal(answer.type, "xmpp.outcome");
+    assert.equal(answer.outcome, "delivered");
+    assert.equal(answer.v, 1);
+    const m = await got;
+    assert.equal(m.attrs.from, `romeo@${SIP}/gruu1`);
+    assert.equal(m.attrs.to, `alice@${VHOST}`);
+    assert.equal(m.attrs.type, "chat");
+    assert.equal(m.attrs["xml:lang"], "fr");
+    assert.equal(m.getChildText("thread"), "th-1");
+    assert.equal(m.getChildText("subject"), "Sujet");
+    assert.equal(m.getChildText("body"), "Bonjour & <salut> ☃");
+  });
+
+  check("xmpp.deliver to an existing offline user: outcome stored, delivered at next login", async () => {
+    const sid = nextId("off");
+    const answer = await bridge.deliver(
+      `<message from="romeo@${SIP}/gruu1" to="bob@${VHOST}" id="${sid}" type="chat"><body>while you were out</body></message>`);
+    assert.equal(answer.type, "xmpp.outcome");
+    assert.equal(answer.outcome, "stored");
+    const bob = await online("bob", "bob-pw");
+    const m = await waitStanza(bob, (s) => s.is("message") && s.attrs.id === sid, 5000, "offline message");
+    assert.equal(m.getChildText("body"), "while you were out");
+    assert.ok(m.getChild("delay", "urn:xmpp:delay"), "offline message carries a delay stamp");
+  });
+
+  check("xmpp.deliver to a nonexistent user: outcome error with Prosody's condition; the error is not forwarded", async () => {
+    const sid = nextId("nx");
+    const answer = await bridge.deliver(
+      `<message from="romeo@${SIP}/gruu1" to="nobody@${VHOST}" id="${sid}" type="chat"><body>hi?</body></message>`);
+    assert.equal(answer.type, "xmpp.outcome");
+    assert.equal(answer.outcome, "error");
+    assert.equal(answer.condition, "service-unavailable");
+    assert.equal(answer.error_type, "cancel");
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid), 500);
+  });
+
+  check("xmpp.deliver to a remote domain from our component: outcome relayed (s2s takes it)", async () => {
+    const sid = nextId("rel");
+    const answer = await bridge.deliver(
+      `<message from="romeo@${SIP}/gruu1" to="dave@remote.invalid" id="${sid}" type="chat"><body>far away</body></message>`);
+    assert.equal(answer.outcome, "relayed");
+    // the s2s failure that follows is claimed and logged, never forwarded as a new stanza
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid), 1500);
+  });
+
+  check("xmpp.deliver refusals: spoofed local from, loop to a SIP domain", async () => {
+    const spoof = await bridge.deliver(`<message from="bob@${VHOST}" to="alice@${VHOST}" id="${nextId("sp")}"><body>x</body></message>`);
+    assert.equal(spoof.outcome, "error");
+    assert.equal(spoof.condition, "forbidden");
+    const loop = await bridge.deliver(`<message from="romeo@${SIP}" to="juliet@${FOREIGN[0]}" id="${nextId("lp")}"><body>x</body></message>`);
+    assert.equal(loop.outcome, "error");
+    assert.equal(loop.condition, "not-allowed");
+  });
+
+  check("xmpp.deliver with junk XML or a non-message: error frame with ref, module keeps working", async () => {
+    const junk = await bridge.deliver("<message from='a@b' to=");
+    assert.equal(junk.type, "error");
+    assert.equal(junk.code, "bad-xml");
+    const iq = await bridge.deliver(`<iq type="get" from="romeo@${SIP}" to="alice@${VHOST}" id="q"><query xmlns="jabber:iq:version"/></iq>`);
+    assert.equal(iq.type, "error");
+    assert.equal(iq.code, "not-message");
+    const ns = await bridge.deliver(`<message xmlns="urn:evil" from="romeo@${SIP}" to="alice@${VHOST}"/>`);
+    assert.equal(ns.type, "error");
+    assert.equal(ns.code, "not-message");
+    const noTo = await bridge.deliver(`<message from="romeo@${SIP}"><body>x</body></message>`);
+    assert.equal(noTo.code, "bad-address");
+    const ok = await bridge.deliver(`<message from="romeo@${SIP}/g" to="alice@${VHOST}" id="${nextId("ok")}"><body>still here</body></message>`);
+    assert.equal(ok.outcome, "delivered");
+  });
+
+  check("a re-sent xmpp.deliver (same id) gets the same outcome and is not delivered twice", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("dup");
+    const id = nextId("d");
+    const text = `<message from="romeo@${SIP}/g" to="alice@${VHOST}" id="${sid}" type="chat"><body>once</body></message>`;
+    const first = await bridge.deliver(text, id);
+    bridge.send({ type: "xmpp.deliver", v: 1, id, xml: text });
+    await bridge.waitFor((f) => f.ref === id && f !== first && f.type === "xmpp.outcome");
+    assert.equal(first.outcome, "delivered");
+    await sleep(300);
+    assert.equal(alice.stanzas.filter((s) => s.attrs.id === sid).length, 1);
+  });
+
+  check("client message to the SIP component: xmpp.stanza with host and the stamped from", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("out");
+    await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "to SIP")));
+    const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
+    assert.equal(f.host, SIP);
+    assert.equal(f.v, 1);
+    const el = parse(String(f.xml));
+    assert.equal(el.attrs.from, alice.jid);
+    assert.equal(el.attrs.to, `bob@${SIP}`);
+    assert.equal(el.getChildText("body"), "to SIP");
+    bridge.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref: f.id, outcome: "sent" });
+  });
+
+  check("client message to a foreign SIP domain: intercepted by route/remote", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("fx");
+    await alice.x.send(xml("message", { to: `carol@${FOREIGN[1]}`, type: "chat", id: sid }, xml("body", {}, "foreign")));
+    const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
+    assert.equal(f.host, VHOST);
+    assert.equal(parse(String(f.xml)).attrs.from, alice.jid);
+    bridge.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref: f.id, outcome: "sent" });
+  });
+
+  check("iq and presence to SIP addresses get a deliberate answer", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    // Prosody forwards inbound subscription state changes only to "interested"
+    // resources, i.e. those that fetched the roster (RFC 6121 §2.1.6).
+    const rid = nextId("roster");
+    const roster = waitStanza(alice, (s) => s.is("iq") && s.attrs.id === rid, 5000, "roster");
+    await alice.x.send(xml("iq", { type: "get", id: rid }, xml("query", { xmlns: "jabber:iq:roster" })));
+    await roster;
+    for (const to of [`bob@${SIP}`, `carol@${FOREIGN[0]}`]) {
+      const qid = nextId("iq");
+      const err = waitStanza(alice, (s) => s.is("iq") && s.attrs.id === qid, 5000, `iq answer from ${to}`);
+      await alice.x.send(xml("iq", { type: "get", to, id: qid }, xml("query", { xmlns: "jabber:iq:version" })));
+      const e = await err;
+      assert.equal(e.attrs.type, "error");
+      assert.equal(e.getChild("error")?.attrs.type, "cancel");
+      assert.ok(e.getChild("error")?.getChild("service-unavailable"), "service-unavailable");
+      const pid = nextId("sub");
+      const unsub = waitStanza(alice, (s) => s.is("presence") && s.attrs.type === "unsubscribed" && s.attrs.from === to, 5000, `unsubscribed from ${to}`);
+      await alice.x.send(xml("presence", { type: "subscribe", to, id: pid }));
+      await unsub;
+    }
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && /<(iq|presence)/.test(String(f.xml)), 300);
+  });
+
+  check("malformed frames: garbage MessagePack, unknown type, missing fields -> error frames; Prosody keeps working", async () => {
+    const mark = bridge.mark();
+    bridge.sendRaw(Buffer.concat([Buffer.from([0, 0, 0, 3]), Buffer.from([0xc1, 0xc1, 0xc1])]));
+    const bad = await bridge.waitFor((f) => f.type === "error" && f.code === "bad-frame", 5000, "bad-frame", mark);
+    assert.equal(bad.ref, undefined);
+    const uid = nextId("u");
+    bridge.send({ type: "no.such.type", v: 1, id: uid });
+    const unknown = await bridge.waitFor((f) => f.type === "error" && f.ref === uid);
+    assert.equal(unknown.code, "unknown-type");
+    const mid = nextId("m");
+    bridge.send({ type: "xmpp.deliver", v: 1, id: mid });
+    const missing = await bridge.waitFor((f) => f.type === "error" && f.ref === mid);
+    assert.equal(missing.code, "bad-frame");
+    const vid = nextId("v");
+    bridge.send({ type: "ping", v: 2, id: vid });
+    assert.equal((await bridge.waitFor((f) => f.type === "error" && f.ref === vid)).code, "bad-frame");
+    bridge.send({ type: "error", v: 1, id: nextId("e"), code: "x", message: "errors are never answered" });
+    const ok = await bridge.deliver(`<message from="romeo@${SIP}/g" to="alice@${VHOST}" id="${nextId("ok")}"><body>fine</body></message>`);
+    assert.equal(ok.outcome, "delivered");
+  });
+
+  check("oversized length prefix: Prosody drops the link, reconnects with a new hello, stays up", async () => {
+    const conns = bridge.connections;
+    const mark = bridge.mark();
+    bridge.sendRaw(Buffer.from([0x7f, 0xff, 0xff, 0xff, 1, 2, 3]));
+    await bridge.waitFor((f) => f.type === "hello", 10_000, "new hello", mark);
+    assert.ok(bridge.connections > conns);
+    assert.equal(prosody.proc.child.exitCode, null, "prosody still running");
+    const ok = await bridge.deliver(`<message from="romeo@${SIP}/g" to="alice@${VHOST}" id="${nextId("ok")}"><body>after reset</body></message>`);
+    assert.equal(ok.outcome, "delivered");
+  });
+
+  check("reconnects with backoff after the bridge restarts, and says hello again", async () => {
+    const mark = bridge.mark();
+    await bridge.stop();
+    await sleep(1500); // a few failed attempts (ENOENT) while it is away
+    await bridge.start();
+    const hello = await bridge.waitFor((f) => f.type === "hello", 10_000, "hello after restart", mark);
+    assert.deepEqual(hello.components, [SIP]);
+  });
+
+  check("bridge down: a client message is queued and reaches the bridge once it is back", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    await bridge.stop();
+    const sid = nextId("q");
+    await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "queued")));
+    await sleep(500);
+    const mark = bridge.mark();
+    await bridge.start();
+    const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid, 8000, "queued stanza");
+    const hello = await bridge.waitFor((g) => g.type === "hello", 100, "hello", mark);
+    assert.ok(bridge.frames.indexOf(f) > bridge.frames.indexOf(hello), "hello comes first on the new link");
+    bridge.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref: f.id, outcome: "sent" });
+    await sleep(200);
+    assert.ok(!alice.stanzas.some((s) => s.attrs.id === sid && s.attrs.type === "error"), "no bounce");
+  });
+
+  check("link lost with a stanza in flight: re-sent after reconnect with the same frame id", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("fl");
+    await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "in flight")));
+    const first = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
+    const mark = bridge.mark();
+    await bridge.stop(); // no stanza-done: still in flight
+    await bridge.start();
+    const again = await bridge.waitFor((f) => f.type === "xmpp.stanza" && f.id === first.id, 8000, "re-sent frame", mark);
+    assert.equal(again.xml, first.xml);
+    bridge.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref: again.id, outcome: "sent" });
+  });
+
+  check("bridge refuses an xmpp.stanza with an error frame: the sender gets an error", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("rf");
+    const bounced = waitStanza(alice, (s) => s.is("message") && s.attrs.id === sid && s.attrs.type === "error", 5000, "refusal bounce");
+    await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "refuse me")));
+    const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
+    bridge.send({ type: "error", v: 1, id: nextId("e"), ref: f.id, code: "bad-frame", message: "xml: too long" });
+    const e = await bounced;
+    assert.equal(e.attrs.from, `bob@${SIP}`);
+    assert.ok(e.getChild("error")?.getChild("service-unavailable"));
+  });
+
+  check("bridge down longer than stox_queue_timeout: the client gets a wait-type error", async () => {
+    const carol = await online("carol", "carol-pw");
+    await bridge.stop();
+    const sid = nextId("to");
+    const bounced = waitStanza(carol, (s) => s.is("message") && s.attrs.id === sid && s.attrs.type === "error",
+      (QUEUE_TIMEOUT + 4) * 1000, "timeout bounce");
+    const started = Date.now();
+    await carol.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "nobody home")));
+    const e = await bounced;
+    const waited = (Date.now() - started) / 1000;
+    assert.ok(waited >= QUEUE_TIMEOUT - 0.5, `bounced after ${waited}s, not before the queue timeout`);
+    assert.equal(e.attrs.from, `bob@${SIP}`);
+    assert.equal(e.getChild("error")?.attrs.type, "wait");
+    assert.ok(e.getChild("error")?.getChild("remote-server-timeout"), "remote-server-timeout");
+    const mark = bridge.mark();
+    await bridge.start();
+    await bridge.waitFor((f) => f.type === "hello", 8000, "hello", mark);
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid), 1000);
+  });
+});
