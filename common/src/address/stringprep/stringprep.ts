@@ -45,14 +45,33 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
  * The SIP→JID mapper uses it to see whether canonicalisation moved XEP-0106 escapes.
  */
 export function stringprepMap(s: string, profile: StringprepProfile): string {
-  return normalizeKcAssigned32(mapCodePoints(s, profile.caseFold));
+  const plan = asciiPlan(profile);
+  return asciiFastPathApplies(s, plan) ? asciiMapped(s, plan) : stringprepMapFull(s, profile);
 }
 
 /** Full preparation: `stringprepPrepare("Alice", NODEPREP)` → ok("alice"). */
 export function stringprepPrepare(s: string, profile: StringprepProfile): Result<string, Failure> {
+  const plan = asciiPlan(profile);
+  if (!asciiFastPathApplies(s, plan)) return stringprepPrepareFull(s, profile);
+  // Same checks, same order, same details as the full path below.
+  if (s.length > PREP_MAX_OCTETS) return failure("jid-malformed", `${profile.name}: input too long`);
+  if (hasProhibitedAscii(s, plan)) return failure("jid-malformed", `${profile.name}: prohibited character`);
+  return ok(asciiMapped(s, plan));
+}
+
+/**
+ * The general algorithm, for any input; `stringprepPrepare` answers ASCII
+ * input without it. Exported so tests can compare the two paths.
+ */
+export function stringprepMapFull(s: string, profile: StringprepProfile): string {
+  return normalizeKcAssigned32(mapCodePoints(s, profile.caseFold));
+}
+
+/** The general algorithm behind `stringprepPrepare` (tests compare the ASCII fast path with it). */
+export function stringprepPrepareFull(s: string, profile: StringprepProfile): Result<string, Failure> {
   if (LONE_SURROGATE.test(s)) return failure("jid-malformed", `${profile.name}: not valid Unicode`);
   if (Buffer.byteLength(s, "utf8") > PREP_MAX_OCTETS) return failure("jid-malformed", `${profile.name}: input too long`);
-  const out = stringprepMap(s, profile);
+  const out = stringprepMapFull(s, profile);
   for (const ch of out) {
     if (profile.prohibited(ch.codePointAt(0)!)) {
       return failure("jid-malformed", `${profile.name}: prohibited character`);
@@ -104,4 +123,73 @@ function bidiOk(s: string): boolean {
   if (!cps.some((cp) => RANDAL.has(cp))) return true;
   if (cps.some((cp) => LCAT.has(cp))) return false;
   return RANDAL.has(cps[0]!) && RANDAL.has(cps[cps.length - 1]!);
+}
+
+// ASCII fast path. Addresses are overwhelmingly ASCII, and on ASCII the
+// general algorithm reduces to a per-character table: no ASCII character is
+// RandALCat (so the bidi rule holds), and a string whose characters all have
+// NFKC_Quick_Check=Yes and combining class 0 is already NFKC (UAX #15 §9), so
+// normalisation is the identity. The table is not written by hand: it is
+// derived once per profile by running the general algorithm on each of the
+// 128 characters, and any character whose answer does not fit the pattern
+// sends the whole string down the general path.
+const ASCII_SLOW = 1; // not answerable per character: take the general path
+const ASCII_PROHIBITED = 2; // its mapped form is prohibited output
+const ASCII_FOLDS = 4; // maps to its lower-case form (Nodeprep B.2)
+
+interface AsciiPlan {
+  /** Flags per code point 0..127. */
+  readonly flags: Uint8Array;
+  /** Whether mapping is `toLowerCase()` (some character folds) or the identity. */
+  readonly fold: boolean;
+}
+
+const plans = new WeakMap<StringprepProfile, AsciiPlan>();
+
+function asciiPlan(profile: StringprepProfile): AsciiPlan {
+  let plan = plans.get(profile);
+  if (plan === undefined) {
+    plan = deriveAsciiPlan(profile);
+    plans.set(profile, plan);
+  }
+  return plan;
+}
+
+function deriveAsciiPlan(profile: StringprepProfile): AsciiPlan {
+  const flags = new Uint8Array(128);
+  const mapped: string[] = [];
+  for (let cp = 0; cp < 128; cp++) {
+    const ch = String.fromCharCode(cp);
+    const m = stringprepMapFull(ch, profile);
+    mapped.push(m);
+    const out = m.length === 1 ? m.charCodeAt(0) : -1;
+    if (out < 0 || out >= 128 || RANDAL.has(cp) || RANDAL.has(out)) flags[cp] = ASCII_SLOW;
+    else if (m !== ch && m !== ch.toLowerCase()) flags[cp] = ASCII_SLOW;
+    else flags[cp] = (m !== ch ? ASCII_FOLDS : 0) | (profile.prohibited(out) ? ASCII_PROHIBITED : 0);
+  }
+  const fold = flags.some((f) => (f & ASCII_FOLDS) !== 0);
+  // With folding, the whole string goes through toLowerCase(), so a character
+  // that maps to itself must also be its own lower case.
+  for (let cp = 0; cp < 128 && fold; cp++) {
+    const ch = String.fromCharCode(cp);
+    if (flags[cp] !== ASCII_SLOW && mapped[cp] !== ch.toLowerCase()) flags[cp] = ASCII_SLOW;
+  }
+  return { flags, fold };
+}
+
+function asciiFastPathApplies(s: string, plan: AsciiPlan): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (plan.flags[c]! & ASCII_SLOW) !== 0) return false;
+  }
+  return true;
+}
+
+function hasProhibitedAscii(s: string, plan: AsciiPlan): boolean {
+  for (let i = 0; i < s.length; i++) if ((plan.flags[s.charCodeAt(i)]! & ASCII_PROHIBITED) !== 0) return true;
+  return false;
+}
+
+function asciiMapped(s: string, plan: AsciiPlan): string {
+  return plan.fold ? s.toLowerCase() : s;
 }
