@@ -13,10 +13,6 @@ import { failure, type Failure } from "../failure.js";
 import { ok, type Result } from "../result.js";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-// RFC 3261 §25 domainlabel / toplabel (the top label starts with a letter,
-// which also keeps "1.2.3" from being read as an IPv4 shorthand).
-const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
-const TOPLABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/i;
 const DNS_NAME_MAX = 253;
 const DNS_LABEL_MAX = 63;
 // RFC 7622 §3.2: a domainpart is 1..1023 octets.
@@ -32,12 +28,57 @@ export function isIPv6Reference(s: string): boolean {
   return s.startsWith("[") && s.endsWith("]") && isIPv6(s.slice(1, -1));
 }
 
-/** RFC 3261 §25 `hostname`, ASCII, no trailing dot: `isAsciiHostname("a-b.example") === true`. */
+/**
+ * RFC 3261 §25 `hostname`, ASCII, no trailing dot: `isAsciiHostname("a-b.example") === true`.
+ * Each label is a `domainlabel` of at most 63 characters; the last is a
+ * `toplabel`, starting with a letter, which also keeps "1.2.3" from being read
+ * as an IPv4 shorthand.
+ */
 export function isAsciiHostname(s: string): boolean {
-  if (s.length === 0 || s.length > DNS_NAME_MAX) return false;
-  const labels = s.split(".");
-  const top = labels[labels.length - 1]!;
-  return labels.every((l) => l.length <= DNS_LABEL_MAX && LABEL.test(l)) && TOPLABEL.test(top);
+  const n = s.length;
+  if (n === 0 || n > DNS_NAME_MAX) return false;
+  // One pass over the characters, no split and no regex: this runs for every
+  // address. test/unit/perf-paths compares it with the regex form of the grammar.
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : DOT;
+    if (c !== DOT) {
+      if (!isLetterOrDigit(c) && c !== HYPHEN) return false;
+      continue;
+    }
+    // domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
+    const len = i - start;
+    if (len === 0 || len > DNS_LABEL_MAX || s.charCodeAt(start) === HYPHEN || s.charCodeAt(i - 1) === HYPHEN) return false;
+    if (i === n) return isLetter(s.charCodeAt(start)); // toplabel starts with ALPHA
+    start = i + 1;
+  }
+  return false;
+}
+
+const DOT = 0x2e;
+const HYPHEN = 0x2d;
+const isLetter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+const isLetterOrDigit = (c: number): boolean => isLetter(c) || (c >= 0x30 && c <= 0x39);
+
+/**
+ * A hostname whose IDNA processing is the identity after lower-casing: valid
+ * LDH labels, none an A-label (`xn--`, UTS #46 §4 step 4). UTS #46 maps ASCII
+ * letters to lower case and leaves digits, `-` and `.` alone, and the
+ * WHATWG host parser behind node:url adds nothing for such a name (its top
+ * label starts with a letter, so it is never read as IPv4). Returns the
+ * lower-cased name, or undefined when node:url must decide.
+ * `plainAsciiHostname("SIP.Example") === "sip.example"`, `plainAsciiHostname("xn--caf-dma.example") === undefined`.
+ */
+function plainAsciiHostname(s: string): string | undefined {
+  // Test the text itself, not its lower case: "\u212A".toLowerCase() is "k".
+  if (!isAsciiHostname(s)) return undefined;
+  const lower = s.toLowerCase();
+  return hasALabel(lower) ? undefined : lower;
+}
+
+// Lower-case input only.
+function hasALabel(lowerHost: string): boolean {
+  return lowerHost.startsWith("xn--") || lowerHost.includes(".xn--");
 }
 
 /** Any SIP `host` (hostname, IPv4, IPv6 reference), trailing dot allowed: `isSipHost("[::1]") === true`. */
@@ -53,7 +94,7 @@ export function sipHostToJidDomain(host: string): Result<string, Failure> {
   const h = stripRootDot(host.toLowerCase());
   if (isIPv6Reference(h) || isIPv4Address(h)) return ok(h);
   if (!isAsciiHostname(h)) return failure("uri-malformed", "host is not a valid hostname");
-  return fromAscii(h);
+  return hasALabel(h) ? fromAscii(h) : ok(h);
 }
 
 /**
@@ -64,6 +105,8 @@ export function canonicalJidDomain(text: string): Result<string, Failure> {
   const d = stripRootDot(text);
   if (isIPv6Reference(d)) return ok(d.toLowerCase());
   if (isIPv4Address(d)) return ok(d);
+  const plain = plainAsciiHostname(d);
+  if (plain !== undefined) return ok(plain);
   // node:url's host parser decodes %xx and cuts at '/', so refuse every ASCII
   // character a DNS name cannot hold before handing it the text.
   if (d.length === 0 || /[^A-Za-z0-9.\-\u0080-\u{10FFFF}]/u.test(d)) {
@@ -77,6 +120,8 @@ export function canonicalJidDomain(text: string): Result<string, Failure> {
 /** Canonical domainpart → SIP host with A-labels: `jidDomainToSipHost("bücher.example")` → ok("xn--bcher-kva.example"). */
 export function jidDomainToSipHost(domain: string): Result<string, Failure> {
   if (isIPv6Reference(domain) || isIPv4Address(domain)) return ok(domain);
+  const plain = plainAsciiHostname(domain);
+  if (plain !== undefined) return ok(plain);
   const ascii = domainToASCII(domain);
   if (!isAsciiHostname(ascii)) return failure("jid-malformed", "domainpart has no ASCII form");
   return ok(ascii);
