@@ -419,6 +419,27 @@ kt("bridge connection killed with MESSAGEs suspended: each gets 503 at once", as
   await waitBridges(0);
 });
 
+kt("bridge lost with 150 MESSAGEs suspended (above the core's default loop cap of 100): all get 503", async () => {
+  await waitBridges(0);
+  const b = await FakeBridge.connect();
+  try {
+    await b.hello();
+    await withPeer("udp", async (ua) => {
+      const n = 150;
+      const calls = Array.from({ length: n }, (_, i) => ua.start(messageTo("juliet", `burst ${i}`), TIMEOUT_MS + 5000));
+      const until = Date.now() + 5000;
+      while (b.frames.filter((f) => f.type === "sip.message").length < n && Date.now() < until) await sleep(20);
+      assert.equal(b.frames.filter((f) => f.type === "sip.message").length, n);
+      b.socket.resetAndDestroy();
+      const statuses = (await Promise.all(calls.map((c) => c.response))).map((r) => r.status);
+      assert.deepEqual([...new Set(statuses)], [503]);
+    });
+  } finally {
+    await b.close();
+  }
+  await waitBridges(0);
+});
+
 kt("two bridges: events go to the first; when it dies the standby takes over", async () => {
   await waitBridges(0);
   const a = await FakeBridge.connect();
