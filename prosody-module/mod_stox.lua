@@ -39,7 +39,7 @@ local function positive_option(name, default)
 	return value;
 end
 
-local socket_path = module:get_option_string("stox_socket", "/run/prosody/stox.sock");
+local socket_path = module:get_option_string("stox_socket", "/run/stox/prosody.sock");
 local tcp = module:get_option_array("stox_tcp");
 local queue_size = math.floor(positive_option("stox_queue_size", 1000));
 local queue_timeout = positive_option("stox_queue_timeout", 30);
@@ -146,12 +146,18 @@ end
 
 tracker = new_tracker({ is_vhost = function (host) return vhosts:contains(host); end });
 
+-- Error stanzas the bridge delivered, by (to, id): when it then reports
+-- xmpp.stanza-done "error", the sender has been told; otherwise we tell them.
+local errors_delivered = cache.new(1024);
+local function error_key(to, id) return (to or "") .. "\0" .. (id or ""); end
+
 outbox = new_outbox({
 	size = queue_size, queue_timeout = queue_timeout, done_timeout = done_timeout,
 	max_xml = max_frame - 1024,
 }, {
 	send = send_frame,
 	bounce = bounce,
+	sender_told = function (stanza) return errors_delivered:get(error_key(stanza.attr.from, stanza.attr.id)) ~= nil; end,
 	count = function (outcome) m_stanzas:with_labels(outcome):add(1); end,
 	gauge = function (n) m_outbox:with_labels():set(n); end,
 });
@@ -216,6 +222,7 @@ local function on_deliver(frame)
 		local stanza, code, message = parse_message(frame.xml);
 		if not stanza then return send_error(frame.id, code, message); end
 		local done = measure_deliver();
+		if stanza.attr.type == "error" then errors_delivered:set(error_key(stanza.attr.to, stanza.attr.id), true); end
 		result = refuse_route(stanza) or deliver_tracked(frame.id, stanza);
 		done();
 		answered:set(frame.id, result);

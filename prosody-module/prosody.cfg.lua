@@ -7,6 +7,10 @@
 --   STOX_C2S_PORT       client port on 127.0.0.1                     (5222)
 --   STOX_S2S_PORT       server port on 127.0.0.1                     (5269)
 --   STOX_SOCKET         the bridge's unix socket                     ($STOX_RUN_DIR/stox.sock)
+--   STOX_TCP_PORT       use 127.0.0.1:PORT (TCP) instead of the socket
+--   STOX_SECRET         shared secret sent in hello                  (none)
+--   STOX_QUEUE_SIZE     stanzas waiting for the bridge, at most      (1000)
+--   STOX_DONE_TIMEOUT   seconds the bridge has to finish a stanza    (120)
 --   STOX_VHOST          the XMPP domain                              (xmpp.stox.test)
 --   STOX_SIP_COMPONENT  the SIP domain hosted here as a component    (sip.stox.test)
 --   STOX_SIP_DOMAINS    foreign SIP domains, comma-separated         (sip.example.org)
@@ -60,10 +64,17 @@ authentication = "internal_hashed"          -- SCRAM-SHA-1 over plaintext on loo
 statistics = "internal"                     -- prosodyctl shell "stats:show('stox')"
 
 -- stox (global options; see prosody-module/README.md)
-stox_socket = ENV_STOX_SOCKET or (run .. "/stox.sock")
+if ENV_STOX_TCP_PORT then
+	stox_tcp = { "127.0.0.1", tonumber(ENV_STOX_TCP_PORT) }  -- loopback TCP instead of the socket
+else
+	stox_socket = ENV_STOX_SOCKET or (run .. "/stox.sock")
+end
 stox_sip_domains = list(ENV_STOX_SIP_DOMAINS or "sip.example.org")
+stox_queue_size = tonumber(ENV_STOX_QUEUE_SIZE) or 1000
 stox_queue_timeout = tonumber(ENV_STOX_QUEUE_TIMEOUT) or 30
+stox_done_timeout = tonumber(ENV_STOX_DONE_TIMEOUT) or 120
 stox_reconnect_max = tonumber(ENV_STOX_RECONNECT_MAX) or 30
+stox_secret = ENV_STOX_SECRET                -- nil: no secret in hello
 
 VirtualHost (ENV_STOX_VHOST or "xmpp.stox.test")
 

@@ -60,7 +60,7 @@ local function new(cfg, on)
 		ping_outstanding = false;
 		local ok, err = reader:feed(data, on_payload);
 		if not ok then
-			module:log("error", "Closing the bridge link: %s", err);
+			module:log("warn", "Closing the bridge link: %s", err);
 			c:close();
 		end
 	end

@@ -14,7 +14,8 @@ local st = require "util.stanza";
 local new_id = require "util.id".medium;
 
 -- cfg:  { size, queue_timeout, done_timeout, max_xml }
--- deps: { send(frame) -> ok, bounce(stanza, type, condition, text), count(outcome), gauge(n) }
+-- deps: { send(frame) -> ok, bounce(stanza, type, condition, text), sender_told(stanza) -> bool,
+--         count(outcome), gauge(n) }
 local function new(cfg, deps)
 	local outbox = {};
 	local entries = {};  -- frame id -> entry
@@ -113,12 +114,20 @@ local function new(cfg, deps)
 		end
 	end
 
-	-- xmpp.stanza-done: the bridge is finished with it (an error travels separately,
-	-- as an xmpp.deliver of an error stanza). Returns false for unknown/duplicate refs.
+	-- xmpp.stanza-done: the bridge is finished with it. Its error normally travels
+	-- first, as an xmpp.deliver of an error stanza; if none came (the bridge could
+	-- not build one), the sender still hears from us. Returns false for unknown refs.
 	function outbox.done(ref, outcome)
 		local entry = entries[ref];
 		if not entry or not remove(entry) then return false; end
-		deps.count(outcome == "sent" and "sent" or "error");
+		if outcome == "sent" then
+			deps.count("sent");
+		elseif deps.sender_told(entry.stanza) then
+			deps.count("error");
+		else
+			deps.count("error_bounced");
+			deps.bounce(entry.stanza, "cancel", "service-unavailable", "The SIP gateway could not deliver the message");
+		end
 		return true;
 	end
 

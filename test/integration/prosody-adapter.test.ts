@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { client, xml, type Client } from "@xmpp/client";
 import { Parser, type Element } from "@xmpp/xml";
 import { encodeFrame, decodeMsgpack, LengthPrefixedDecoder } from "../../common/src/wire/length-prefixed.js";
+import { parseFrame, prosodyFrame } from "../../common/src/wire/frames.js";
 import { freePort } from "../support/ports.js";
 import { tempDir } from "../support/process.js";
 import { startProsody, type ProsodyHandle } from "../support/prosody.js";
@@ -21,9 +22,17 @@ const VHOST = "xmpp.stox.test";
 const SIP = "sip.stox.test";
 const FOREIGN = ["sip.example.org", "sip.other.test"];
 const QUEUE_TIMEOUT = 4;
+const DONE_TIMEOUT = 3;
+const QUEUE_SIZE = 5;
+const READ_TIMEOUT = 2;
 type Frame = Record<string, unknown> & { type: string; id: string };
 
 // ---------------------------------------------------------------- fake bridge
+/**
+ * A stand-in for the bridge: listens where mod_stox connects (unix socket or
+ * loopback TCP), decodes with the real codec, checks every frame Prosody sends
+ * against the zod schemas the real bridge uses, and answers hello and ping like it.
+ */
 class FakeBridge {
   private server: net.Server | null = null;
   private sockets = new Set<net.Socket>();
@@ -31,16 +40,21 @@ class FakeBridge {
   private waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   /** Every frame received, in order (never consumed: tests look for what they need). */
   readonly frames: Frame[] = [];
+  /** Frames that the bridge's schemas would refuse. */
+  readonly invalid: { frame: unknown; problem: string }[] = [];
   connections = 0;
+  autoPong = true;
 
-  constructor(readonly socketPath: string) {}
+  constructor(readonly where: { path: string } | { port: number }) {}
 
   async start(): Promise<void> {
-    fs.rmSync(this.socketPath, { force: true });
-    this.server = net.createServer((sock) => this.accept(sock));
+    if ("path" in this.where) fs.rmSync(this.where.path, { force: true });
+    const server = net.createServer((sock) => this.accept(sock));
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server!.once("error", reject);
-      this.server!.listen(this.socketPath, () => resolve());
+      server.once("error", reject);
+      if ("path" in this.where) server.listen(this.where.path, () => resolve());
+      else server.listen(this.where.port, "127.0.0.1", () => resolve());
     });
   }
 
@@ -52,19 +66,25 @@ class FakeBridge {
     sock.on("data", (chunk) => {
       let payloads: Buffer[];
       try { payloads = decoder.push(chunk); } catch { sock.destroy(); return; }
-      for (const p of payloads) {
-        const frame = decodeMsgpack(p) as Frame;
-        this.frames.push(frame);
-        for (const w of [...this.waiters]) {
-          if (w.pred(frame)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(frame); }
-        }
-      }
+      for (const p of payloads) this.received(sock, decodeMsgpack(p) as Frame);
     });
     sock.on("error", () => {});
     sock.on("close", () => { this.sockets.delete(sock); if (this.current === sock) this.current = null; });
   }
 
-  get connected(): boolean { return this.current !== null; }
+  private received(sock: net.Socket, frame: Frame): void {
+    const checked = parseFrame(prosodyFrame, frame);
+    if (!checked.ok) this.invalid.push({ frame, problem: `${checked.problem.path}: ${checked.problem.message}` });
+    this.frames.push(frame);
+    if (frame.type === "hello") {
+      sock.write(encodeFrame({ type: "hello", v: 1, id: nextId("bh"), ref: frame.id, role: "bridge", version: "fake" }));
+    } else if (frame.type === "ping" && this.autoPong) {
+      sock.write(encodeFrame({ type: "pong", v: 1, id: nextId("bp"), ref: frame.id }));
+    }
+    for (const w of [...this.waiters]) {
+      if (w.pred(frame)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(frame); }
+    }
+  }
 
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
@@ -73,7 +93,7 @@ class FakeBridge {
     const srv = this.server;
     this.server = null;
     if (srv) await new Promise<void>((r) => srv.close(() => r()));
-    fs.rmSync(this.socketPath, { force: true });
+    if ("path" in this.where) fs.rmSync(this.where.path, { force: true });
   }
 
   sendRaw(bytes: Buffer): void {
@@ -83,10 +103,10 @@ class FakeBridge {
 
   send(frame: Record<string, unknown>): void { this.sendRaw(encodeFrame(frame)); }
 
-  /** The first frame (already received or arriving within `ms`) matching `pred`. */
   /** Frames from here on: `waitFor(pred, ms, what, bridge.mark())`. */
   mark(): number { return this.frames.length; }
 
+  /** The first frame (already received from index `from`, or arriving within `ms`) matching `pred`. */
   waitFor(pred: (f: Frame) => boolean, ms = 5000, what = "frame", from = 0): Promise<Frame> {
     const seen = this.frames.slice(from).find(pred);
     if (seen) return Promise.resolve(seen);
@@ -104,6 +124,10 @@ class FakeBridge {
   async deliver(xmlText: string, id = nextId("d")): Promise<Frame> {
     this.send({ type: "xmpp.deliver", v: 1, id, xml: xmlText });
     return this.waitFor((f) => f.ref === id && (f.type === "xmpp.outcome" || f.type === "error"), 5000, `answer to ${id}`);
+  }
+
+  done(ref: string, outcome: "sent" | "error" = "sent"): void {
+    this.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref, outcome });
   }
 }
 
@@ -188,11 +212,12 @@ describe("mod_stox against a real Prosody", () => {
   before(async () => {
     dir = tempDir("prosody-adapter");
     port = await freePort();
-    bridge = new FakeBridge(path.join(dir, "bridge.sock"));
+    bridge = new FakeBridge({ path: path.join(dir, "bridge.sock") });
     await bridge.start();
     prosody = await startProsody({
       dir, c2sPort: port, bridgeSocket: path.join(dir, "bridge.sock"), vhost: VHOST, sipComponent: SIP,
       foreignSipDomains: FOREIGN, queueTimeout: QUEUE_TIMEOUT, reconnectMax: 1,
+      doneTimeout: DONE_TIMEOUT, queueSize: QUEUE_SIZE, readTimeout: READ_TIMEOUT,
       users: [{ user: "alice", password: "alice-pw" }, { user: "bob", password: "bob-pw" }, { user: "carol", password: "carol-pw" }],
     });
     await bridge.waitFor((f) => f.type === "hello", 10_000, "hello");
@@ -224,7 +249,6 @@ describe("mod_stox against a real Prosody", () => {
     assert.deepEqual(hello.sip_domains, [...FOREIGN].sort());
     assert.equal(hello.max_stanza, 262144);
     assert.ok(typeof hello.id === "string" && hello.id.length > 0);
-    bridge.send({ type: "hello", v: 1, id: nextId("h"), ref: hello.id, role: "bridge", version: "test" });
   });
 
   check("answers ping with pong", async () => {
@@ -335,7 +359,7 @@ describe("mod_stox against a real Prosody", () => {
     assert.equal(el.attrs.from, alice.jid);
     assert.equal(el.attrs.to, `bob@${SIP}`);
     assert.equal(el.getChildText("body"), "to SIP");
-    bridge.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref: f.id, outcome: "sent" });
+    bridge.done(f.id);
   });
 
   check("client message to a foreign SIP domain: intercepted by route/remote", async () => {
@@ -345,7 +369,7 @@ describe("mod_stox against a real Prosody", () => {
     const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
     assert.equal(f.host, VHOST);
     assert.equal(parse(String(f.xml)).attrs.from, alice.jid);
-    bridge.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref: f.id, outcome: "sent" });
+    bridge.done(f.id);
   });
 
   check("iq and presence to SIP addresses get a deliberate answer", async () => {
@@ -424,7 +448,7 @@ describe("mod_stox against a real Prosody", () => {
     const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid, 8000, "queued stanza");
     const hello = await bridge.waitFor((g) => g.type === "hello", 100, "hello", mark);
     assert.ok(bridge.frames.indexOf(f) > bridge.frames.indexOf(hello), "hello comes first on the new link");
-    bridge.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref: f.id, outcome: "sent" });
+    bridge.done(f.id);
     await sleep(200);
     assert.ok(!alice.stanzas.some((s) => s.attrs.id === sid && s.attrs.type === "error"), "no bounce");
   });
@@ -439,7 +463,7 @@ describe("mod_stox against a real Prosody", () => {
     await bridge.start();
     const again = await bridge.waitFor((f) => f.type === "xmpp.stanza" && f.id === first.id, 8000, "re-sent frame", mark);
     assert.equal(again.xml, first.xml);
-    bridge.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref: again.id, outcome: "sent" });
+    bridge.done(again.id);
   });
 
   check("bridge refuses an xmpp.stanza with an error frame: the sender gets an error", async () => {
@@ -472,5 +496,157 @@ describe("mod_stox against a real Prosody", () => {
     await bridge.start();
     await bridge.waitFor((f) => f.type === "hello", 8000, "hello", mark);
     await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid), 1000);
+  });
+
+  check("xmpp.deliver of an error stanza to an online full JID: delivered, and not mistaken for an outcome", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("err");
+    const got = waitStanza(alice, (s) => s.is("message") && s.attrs.id === sid, 5000, "error stanza");
+    const answer = await bridge.deliver(`<message from="bob@${SIP}" to="${alice.jid}" id="${sid}" type="error">` +
+      `<error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></message>`);
+    assert.equal(answer.outcome, "delivered");
+    assert.ok((await got).getChild("error")?.getChild("item-not-found"));
+  });
+
+  check("stanza-done error after the bridge delivered the error stanza: the sender gets exactly that error", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("se");
+    await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "fails in SIP")));
+    const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
+    const answer = await bridge.deliver(`<message from="bob@${SIP}" to="${alice.jid}" id="${sid}" type="error">` +
+      `<error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></message>`);
+    assert.equal(answer.outcome, "delivered");
+    bridge.done(f.id, "error");
+    await sleep(500);
+    const errors = alice.stanzas.filter((s) => s.attrs.id === sid && s.attrs.type === "error");
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0]!.getChild("error")?.getChild("item-not-found"));
+  });
+
+  check("stanza-done error without an error stanza: Prosody tells the sender itself", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("sn");
+    const bounced = waitStanza(alice, (s) => s.is("message") && s.attrs.id === sid && s.attrs.type === "error", 5000, "bounce");
+    await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "no error built")));
+    const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
+    bridge.done(f.id, "error");
+    const e = await bounced;
+    assert.equal(e.getChild("error")?.attrs.type, "cancel");
+    assert.ok(e.getChild("error")?.getChild("service-unavailable"));
+  });
+
+  check("bridge never sends stanza-done: the sender gets a wait error after stox_done_timeout", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("nd");
+    const bounced = waitStanza(alice, (s) => s.is("message") && s.attrs.id === sid && s.attrs.type === "error",
+      (DONE_TIMEOUT + 3) * 1000, "done-timeout bounce");
+    await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "no answer")));
+    const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
+    const e = await bounced;
+    assert.equal(e.getChild("error")?.attrs.type, "wait");
+    assert.ok(e.getChild("error")?.getChild("remote-server-timeout"));
+    bridge.done(f.id); // too late: ignored, no second answer
+    await sleep(300);
+    assert.equal(alice.stanzas.filter((s) => s.attrs.id === sid).length, 1);
+  });
+
+  check("outbox full (stox_queue_size): the next stanza bounces at once with resource-constraint", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    await bridge.stop();
+    const ids = Array.from({ length: QUEUE_SIZE + 1 }, () => nextId("qf"));
+    const last = ids[QUEUE_SIZE]!;
+    const bounced = waitStanza(alice, (s) => s.attrs.id === last && s.attrs.type === "error", 3000, "queue-full bounce");
+    for (const id of ids) await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id }, xml("body", {}, "fill")));
+    const e = await bounced;
+    assert.equal(e.getChild("error")?.attrs.type, "wait");
+    assert.ok(e.getChild("error")?.getChild("resource-constraint"));
+    const mark = bridge.mark();
+    await bridge.start();
+    for (const id of ids.slice(0, QUEUE_SIZE)) {
+      const f = await bridge.waitFor((g) => g.type === "xmpp.stanza" && parse(String(g.xml)).attrs.id === id, 8000, `queued ${id}`, mark);
+      bridge.done(f.id);
+    }
+    await noFrame(bridge, (g) => g.type === "xmpp.stanza" && String(g.xml).includes(last), 300);
+  });
+
+  check("keepalive: an idle link gets pings; unanswered pings make Prosody reconnect", async () => {
+    const ping = await bridge.waitFor((f) => f.type === "ping", (READ_TIMEOUT + 3) * 1000, "keepalive ping", bridge.mark());
+    assert.equal(ping.v, 1);
+    bridge.autoPong = false;
+    try {
+      const mark = bridge.mark();
+      const conns = bridge.connections;
+      await bridge.waitFor((f) => f.type === "hello", (3 * READ_TIMEOUT + 4) * 1000, "hello after a dead-peer reset", mark);
+      assert.ok(bridge.connections > conns);
+    } finally { bridge.autoPong = true; }
+  });
+
+  check("module reload: the link comes back with hello and deliveries are still tracked", async () => {
+    const mark = bridge.mark();
+    prosody.shell("module:reload('stox')");
+    const hello = await bridge.waitFor((f) => f.type === "hello", 10_000, "hello after reload", mark);
+    assert.deepEqual(hello.components, [SIP]);
+    const ok = await bridge.deliver(`<message from="romeo@${SIP}/g" to="alice@${VHOST}" id="${nextId("rl")}"><body>after reload</body></message>`);
+    assert.equal(ok.outcome, "delivered");
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("rl");
+    await alice.x.send(xml("message", { to: `bob@${FOREIGN[0]}`, type: "chat", id: sid }, xml("body", {}, "after reload")));
+    bridge.done((await stanzaFrameFor(bridge, (el) => el.attrs.id === sid)).id);
+  });
+
+  check("every frame Prosody sent passes the bridge's schemas", async () => {
+    assert.deepEqual(bridge.invalid, []);
+    assert.ok(bridge.frames.length > 20);
+  });
+
+  check("Prosody logged no Lua error or traceback", async () => {
+    const log = fs.readFileSync(prosody.logFile, "utf8");
+    const bad = log.split("\n").filter((l) => /\terror\t|traceback/i.test(l));
+    assert.deepEqual(bad, []);
+    assert.equal(prosody.proc.child.exitCode, null);
+  });
+});
+
+describe("mod_stox over loopback TCP (stox_tcp) with a shared secret", () => {
+  let dir: string;
+  let prosody: ProsodyHandle;
+  let bridge: FakeBridge;
+  let alice: User | undefined;
+
+  before(async () => {
+    dir = tempDir("prosody-adapter-tcp");
+    const [c2sPort, bridgePort] = [await freePort(), await freePort()];
+    bridge = new FakeBridge({ port: bridgePort });
+    await bridge.start();
+    prosody = await startProsody({
+      dir, c2sPort, bridgeSocket: path.join(dir, "unused.sock"), bridgeTcpPort: bridgePort, secret: "s3cret-for-tests",
+      vhost: VHOST, sipComponent: SIP, foreignSipDomains: [], users: [{ user: "alice", password: "alice-pw" }],
+    });
+    alice = await login(c2sPort, "alice", "alice-pw");
+  });
+
+  after(async () => {
+    await logout(alice);
+    await prosody?.stop();
+    await bridge?.stop();
+  });
+
+  it("says hello with the secret, delivers, and forwards over TCP", async () => {
+    try {
+      const hello = await bridge.waitFor((f) => f.type === "hello", 10_000, "hello over TCP");
+      assert.equal(hello.secret, "s3cret-for-tests");
+      assert.deepEqual(hello.sip_domains, []);
+      const answer = await bridge.deliver(`<message from="romeo@${SIP}/g" to="alice@${VHOST}" id="${nextId("t")}"><body>tcp</body></message>`);
+      assert.equal(answer.outcome, "delivered");
+      const sid = nextId("tcp");
+      await alice!.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "over tcp")));
+      const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
+      assert.equal(f.host, SIP);
+      bridge.done(f.id);
+      assert.deepEqual(bridge.invalid, []);
+    } catch (e) {
+      console.error(`---- prosody log tail (${prosody.logFile})\n${prosody.logTail(80)}`);
+      throw e;
+    }
   });
 });

@@ -31,6 +31,16 @@ export interface ProsodyOptions {
   reconnectMax?: number;
   /** network_settings.read_timeout, seconds: when the keepalive ping is sent. */
   readTimeout?: number;
+  /** s2s port on 127.0.0.1 (default: a free one). */
+  s2sPort?: number;
+  /** Connect to the bridge over loopback TCP on this port instead of `bridgeSocket`. */
+  bridgeTcpPort?: number;
+  /** stox_secret, sent in hello. */
+  secret?: string;
+  /** stox_queue_size (default 1000). */
+  queueSize?: number;
+  /** stox_done_timeout, seconds (default 120). */
+  doneTimeout?: number;
 }
 
 export interface ProsodyHandle {
@@ -38,6 +48,8 @@ export interface ProsodyHandle {
   /** Prosody's own debug log (the console output is `proc.logFile`). */
   readonly logFile: string;
   logTail(lines?: number): string;
+  /** Runs `prosodyctl shell CMD` against the running server (mod_admin_shell). */
+  shell(command: string): string;
   stop(): Promise<void>;
   restart(): Promise<void>;
 }
@@ -76,7 +88,7 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
     STOX_RUN_DIR: dir,
     STOX_PLUGIN_DIR: prosodyModuleDir(),
     STOX_C2S_PORT: String(opts.c2sPort),
-    STOX_S2S_PORT: String(await freePort()),
+    STOX_S2S_PORT: String(opts.s2sPort ?? await freePort()),
     STOX_SOCKET: opts.bridgeSocket,
     STOX_VHOST: opts.vhost,
     STOX_SIP_COMPONENT: opts.sipComponent,
@@ -87,7 +99,11 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
     STOX_HOSTS: path.join(dir, "hosts"),
     STOX_RUN_AS_ROOT: process.getuid?.() === 0 ? "1" : "0",
   };
-  if (opts.readTimeout !== undefined) env.STOX_READ_TIMEOUT = String(opts.readTimeout);
+  const optional: [string, unknown][] = [
+    ["STOX_READ_TIMEOUT", opts.readTimeout], ["STOX_TCP_PORT", opts.bridgeTcpPort], ["STOX_SECRET", opts.secret],
+    ["STOX_QUEUE_SIZE", opts.queueSize], ["STOX_DONE_TIMEOUT", opts.doneTimeout],
+  ];
+  for (const [name, value] of optional) if (value !== undefined) env[name] = String(value);
 
   for (const { user, password } of opts.users) {
     const r = spawnSync("prosodyctl", ["--config", config, "register", user, opts.vhost, password],
@@ -115,6 +131,11 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
     get proc() { return proc; },
     logFile,
     logTail: (lines = 80) => tail(fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "", lines),
+    shell: (command: string) => {
+      const r = spawnSync("prosodyctl", ["--config", config, "shell", command], { env, encoding: "utf8", timeout: 20_000 });
+      if (r.status !== 0) throw new Error(`prosodyctl shell ${command} failed (${r.status}): ${r.stderr}${r.stdout}`);
+      return r.stdout;
+    },
     stop: () => proc.stop("SIGTERM", 8_000),
     restart: async () => { await proc.stop("SIGTERM", 8_000); await launch(); },
   };
