@@ -27,7 +27,7 @@ export interface RunningBridge {
 export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<RunningBridge> {
   const metrics = new Metrics();
   const domains = new DomainTable();
-  const commands = new CommandClient(cfg.kamailio_http_host, cfg.kamailio_http_port);
+  const commands = new CommandClient(cfg.kamailio_http_host, cfg.kamailio_http_port, cfg.secret);
   const sipSender = new SipSender(commands, cfg.sip_result_timeout_ms);
   const queues = new DestinationQueues(cfg.per_destination_queue, 10000);
 
@@ -69,6 +69,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
         metrics, log,
       }),
       "sip.result": (ev) => sipSender.onResult(ev),
+      error: (ev) => log.warn("kamailio refused a frame", { code: ev.code, message: ev.message }),
     }, metrics, log),
   });
   evapi.start();

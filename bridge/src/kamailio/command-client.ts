@@ -14,7 +14,7 @@ export interface CommandAnswer {
 export class CommandClient {
   private readonly agent: http.Agent;
 
-  constructor(private readonly host: string, private readonly port: number, private readonly path = "/stox", maxSockets = 8) {
+  constructor(private readonly host: string, private readonly port: number, private readonly secret?: string, private readonly path = "/stox", maxSockets = 8) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
@@ -24,7 +24,7 @@ export class CommandClient {
       const req = http.request(
         {
           host: this.host, port: this.port, path: this.path, method: "POST", agent: this.agent, timeout: timeoutMs,
-          headers: { "content-type": "application/json", "content-length": payload.length },
+          headers: { "content-type": "application/json", "content-length": payload.length, ...(this.secret !== undefined ? { "x-stox-secret": this.secret } : {}) },
         },
         (res) => {
           const chunks: Buffer[] = [];

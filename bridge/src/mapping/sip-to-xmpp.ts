@@ -14,7 +14,7 @@
  * | CSeq, type             | (none; no `type`, R7)                    |
  */
 import xml, { type Element } from "@xmpp/xml";
-import { extractUriFromNameAddr, formatJid, parseSipUri, sipUriToJid, type Jid } from "../../../common/src/address/index.js";
+import { extractUriFromNameAddr, formatJid, parseSipUri, sipUriPartsToJid, sipUriToJid, type Jid } from "../../../common/src/address/index.js";
 import { failure, type Failure } from "../../../common/src/failure.js";
 import { ok, type Result } from "../../../common/src/result.js";
 import { header, type SipRequest } from "../../../common/src/sip/message.js";
@@ -52,21 +52,24 @@ export function sipToXmpp(req: SipRequest, ctx: SipToXmppContext): Result<XmppMe
   if (toHeader === undefined || fromHeader === undefined) return failure("sip-malformed", "From and To are required");
   const toAddr = extractUriFromNameAddr(toHeader);
   if (!toAddr.ok) return toAddr;
-  // RFC 7247 §8: a sips: Request-URI *or* To is never translated.
-  const toCheck = sipUriToJid(toAddr.value.uri, "to");
-  if (!toCheck.ok && toCheck.error.code === "sips-not-allowed") return toCheck;
+  // RFC 7247 §8: a sips: Request-URI *or* To is never translated. Only the
+  // scheme of To matters here (the Request-URI names the target).
+  const toUri = parseSipUri(toAddr.value.uri);
+  if (toUri.ok && toUri.value.scheme === "sips") {
+    const refused = sipUriPartsToJid(toUri.value, "to"); // always sips-not-allowed, with its Warning
+    if (!refused.ok) return refused;
+  }
   const to = sipUriToJid(req.requestUri, "ruri");
   if (!to.ok) return to;
 
   const fromAddr = extractUriFromNameAddr(fromHeader);
   if (!fromAddr.ok) return fromAddr;
-  const from = sipUriToJid(fromAddr.value.uri, "from");
+  const fromUri = parseSipUri(fromAddr.value.uri);
+  if (!fromUri.ok) return fromUri;
+  const from = sipUriPartsToJid(fromUri.value, "from");
   if (!from.ok) return from;
-  if (ctx.localSipDomains.size > 0) {
-    const fromUri = parseSipUri(fromAddr.value.uri);
-    if (!fromUri.ok || !ctx.localSipDomains.has(fromUri.value.host)) {
-      return failure("spoofed-sender", "From is not in a local SIP domain");
-    }
+  if (ctx.localSipDomains.size > 0 && !ctx.localSipDomains.has(fromUri.value.host)) {
+    return failure("spoofed-sender", "From is not in a local SIP domain");
   }
 
   const content = bodyFromSip(header(req, "content-type"), req.body, {

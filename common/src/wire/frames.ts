@@ -22,6 +22,8 @@ export const kamailioHello = z.object({
   xmpp_domains: domainList.default([]),
   http: shortText.optional(),
   max_body: z.number().int().positive().optional(),
+  /** STOX_TIMEOUT: how long Kamailio keeps a MESSAGE suspended. */
+  timeout_ms: z.number().int().positive().optional(),
 });
 
 export const sipMessageEvent = z
@@ -112,6 +114,7 @@ export type ProsodyHello = z.infer<typeof prosodyHello>;
 export type XmppOutcome = z.infer<typeof xmppOutcome>;
 export type XmppStanzaFrame = z.infer<typeof xmppStanza>;
 export type ProsodyFrame = z.infer<typeof prosodyFrame>;
+export type ErrorFrame = z.infer<typeof errorFrame>;
 
 export type BridgeToProsody =
   | { type: "hello"; v: 1; id: string; ref: string; role: "bridge"; version: string }
