@@ -4,39 +4,93 @@
  *
  *   isSipUserChar("&") === true,  isSipUserChar("#") === false
  *   isParamChar(":")   === true,  isParamChar(";")   === false
+ *
+ * Each class is one bit in a 128-entry table, so the parsers can test a whole
+ * string with `everyCharIn` in one pass over its char codes.
  */
 
-const ALPHANUM = /^[A-Za-z0-9]$/;
-const oneOf = (ch: string, set: string): boolean => ch.length === 1 && set.includes(ch);
+const ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+// RFC 3261 §25 `unreserved` = alphanum / mark.
+const UNRESERVED = ALPHANUM + "-_.!~*'()";
+
+/** One bit per class; combine with `|` to accept the union. */
+export const CharClass = {
+  /** RFC 3261 §25 `unreserved`. */
+  unreserved: 1 << 0,
+  /** RFC 3261 §25 `user-unreserved`. */
+  userUnreserved: 1 << 1,
+  /** RFC 3261 §25 `password` characters besides escapes. */
+  password: 1 << 2,
+  /** RFC 3261 §25 `paramchar` without escapes. */
+  param: 1 << 3,
+  /** RFC 3261 §25 `hnv-unreserved` / unreserved. */
+  header: 1 << 4,
+  /** Left unescaped in an emitted im:/pres: user. */
+  imUser: 1 << 5,
+  /** Accepted raw in a received im:/pres: user. */
+  imUserInput: 1 << 6,
+  /** `%`, for grammars that allow escapes (checked separately). */
+  percent: 1 << 7,
+} as const;
+
+const MEMBERS: readonly [number, string][] = [
+  [CharClass.unreserved, UNRESERVED],
+  [CharClass.userUnreserved, "&=+$,;?/"],
+  [CharClass.password, UNRESERVED + "&=+$,"],
+  [CharClass.param, UNRESERVED + "[]/:&+$"],
+  [CharClass.header, UNRESERVED + "[]/?:+$"],
+  [CharClass.imUser, ALPHANUM + "!$&'*+-/=?_~"],
+  [CharClass.imUserInput, ALPHANUM + "!#$&'*+-/=?^_`{|}~."],
+  [CharClass.percent, "%"],
+];
+
+const TABLE = new Uint8Array(128);
+for (const [bit, chars] of MEMBERS) for (const ch of chars) TABLE[ch.charCodeAt(0)]! |= bit;
+
+/** Whether one UTF-16 unit is in any of the classes of `mask`: `inCharClass(0x41, CharClass.unreserved) === true`. */
+export function inCharClass(code: number, mask: number): boolean {
+  return code < 128 && (TABLE[code]! & mask) !== 0;
+}
+
+/** Whether every character of `s` is in the classes of `mask` (true for ""): `everyCharIn("a%20", CharClass.unreserved | CharClass.percent) === true`. */
+export function everyCharIn(s: string, mask: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (TABLE[c]! & mask) === 0) return false;
+  }
+  return true;
+}
+
+const oneChar = (ch: string, mask: number): boolean => ch.length === 1 && inCharClass(ch.charCodeAt(0), mask);
 
 /** RFC 3261 §25 `unreserved` = alphanum / mark (`- _ . ! ~ * ' ( )`): `isUnreserved("~") === true`. */
 export function isUnreserved(ch: string): boolean {
-  return ALPHANUM.test(ch) || oneOf(ch, "-_.!~*'()");
+  return oneChar(ch, CharClass.unreserved);
 }
 
 /** RFC 3261 §25 `user-unreserved` (`& = + $ , ; ? /`): `isUserUnreserved(";") === true`. */
 export function isUserUnreserved(ch: string): boolean {
-  return oneOf(ch, "&=+$,;?/");
+  return oneChar(ch, CharClass.userUnreserved);
 }
 
 /** Characters a SIP `user` may hold unescaped: `isSipUserChar("/") === true`. */
 export function isSipUserChar(ch: string): boolean {
-  return isUnreserved(ch) || isUserUnreserved(ch);
+  return oneChar(ch, CharClass.unreserved | CharClass.userUnreserved);
 }
 
 /** RFC 3261 §25 `password` characters besides escapes (unreserved / `& = + $ ,`): `isPasswordChar("=") === true`. */
 export function isPasswordChar(ch: string): boolean {
-  return isUnreserved(ch) || oneOf(ch, "&=+$,");
+  return oneChar(ch, CharClass.password);
 }
 
 /** RFC 3261 §25 `paramchar` without escapes (param-unreserved `[ ] / : & + $` / unreserved): `isParamChar("[") === true`. */
 export function isParamChar(ch: string): boolean {
-  return isUnreserved(ch) || oneOf(ch, "[]/:&+$");
+  return oneChar(ch, CharClass.param);
 }
 
 /** RFC 3261 §25 `hnv-unreserved` / unreserved, for URI header names and values: `isHeaderChar("?") === true`. */
 export function isHeaderChar(ch: string): boolean {
-  return isUnreserved(ch) || oneOf(ch, "[]/?:+$");
+  return oneChar(ch, CharClass.header);
 }
 
 /**
@@ -46,7 +100,7 @@ export function isHeaderChar(ch: string): boolean {
  * `isImUserChar(".") === false` (RFC 7247: `im:first%2Elast@…`).
  */
 export function isImUserChar(ch: string): boolean {
-  return ALPHANUM.test(ch) || oneOf(ch, "!$&'*+-/=?_~");
+  return oneChar(ch, CharClass.imUser);
 }
 
 /**
@@ -55,5 +109,5 @@ export function isImUserChar(ch: string): boolean {
  * `%` only as part of an escape (checked by the parser). `isImUserInputChar("#") === true`.
  */
 export function isImUserInputChar(ch: string): boolean {
-  return ALPHANUM.test(ch) || oneOf(ch, "!#$&'*+-/=?^_`{|}~.");
+  return oneChar(ch, CharClass.imUserInput);
 }

@@ -48,6 +48,8 @@ export function sipUriPartsToJid(uri: SipUri, ctx: SipUriContext): Result<Jid, F
 // XEP-0106 §4.2 trigger, plus the nine characters. The backslash test ignores
 // case here because Nodeprep runs next and would turn `\2F` into the escape `\2f`.
 const ESCAPE_TRIGGER = /\\(?=20|22|26|27|2f|3a|3c|3e|40|5c)|[ "&'/:<>@]/gi;
+// Every ESCAPE_TRIGGER match starts with one of these: without them there is nothing to escape.
+const MAY_TRIGGER = /[\\ "&'/:<>@]/;
 
 /**
  * Percent-decoded SIP user → canonical localpart (RFC 7247 §6.4 steps 5–6):
@@ -68,7 +70,7 @@ export function sipUserToLocalpart(user: string): Result<string, Failure> {
     expected += mapped;
     expectedPlain += mapped;
   };
-  for (const m of user.matchAll(ESCAPE_TRIGGER)) {
+  for (const m of MAY_TRIGGER.test(user) ? user.matchAll(ESCAPE_TRIGGER) : []) {
     plain(user.slice(last, m.index));
     const seq = XEP0106_ESCAPES.get(m[0])!;
     escaped += seq;

@@ -13,7 +13,7 @@ import { failure, type Failure } from "../failure.js";
 import { ok, type Result } from "../result.js";
 import { isIPv6Reference, isSipHost } from "./domain.js";
 import { percentDecodeUtf8 } from "./percent.js";
-import { isHeaderChar, isImUserInputChar, isParamChar, isPasswordChar, isSipUserChar } from "./sip-charsets.js";
+import { CharClass, everyCharIn } from "./sip-charsets.js";
 
 export type SipScheme = "sip" | "sips" | "im" | "pres";
 
@@ -30,9 +30,8 @@ export interface SipUri {
 }
 
 const SCHEMES: ReadonlySet<string> = new Set<SipScheme>(["sip", "sips", "im", "pres"]);
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
-const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+const PORT = /^\d{1,5}$/;
 /** Inputs past this are refused before any work (digest S9: caps on every field). */
 export const SIP_URI_INPUT_MAX = 8192;
 
@@ -43,65 +42,78 @@ export const SIP_URI_INPUT_MAX = 8192;
  */
 export function parseSipUri(text: string): Result<SipUri, Failure> {
   if (text.length > SIP_URI_INPUT_MAX) return failure("uri-malformed", "URI too long");
-  const m = SCHEME.exec(text);
-  if (!m) return failure("uri-malformed", "URI has no scheme");
-  const scheme = m[1]!.toLowerCase();
+  const colon = schemeEnd(text);
+  if (colon < 0) return failure("uri-malformed", "URI has no scheme");
+  const scheme = text.slice(0, colon).toLowerCase();
   if (!SCHEMES.has(scheme)) return failure("unsupported-scheme", "only sip:, sips:, im: and pres: URIs are mapped");
-  const rest = text.slice(m[0].length);
+  const rest = text.slice(colon + 1);
   // URIs are ASCII without spaces or controls (RFC 3986 §2; RFC 3261 §25).
-  if (!PRINTABLE_ASCII.test(rest)) return failure("uri-malformed", "URI holds a space, control or non-ASCII character");
+  if (!isPrintableAscii(rest)) return failure("uri-malformed", "URI holds a space, control or non-ASCII character");
   // userinfo never holds a raw '@' and neither do params or headers, so the first '@' ends it.
   const at = rest.indexOf("@");
   if (at <= 0) return failure("uri-no-user", "URI has no user part");
   const user = parseUserinfo(rest.slice(0, at), scheme as SipScheme);
   if (!user.ok) return user;
-  const hostPart = parseHostPart(rest.slice(at + 1));
-  if (!hostPart.ok) return hostPart;
-  const { host, port, params } = hostPart.value;
-  return ok({ scheme: scheme as SipScheme, user: user.value, host, ...(port === undefined ? {} : { port }), params });
+  return parseHostPart(scheme as SipScheme, user.value, rest.slice(at + 1));
+}
+
+// RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'.
+// Returns the index of that ':' or -1.
+function schemeEnd(text: string): number {
+  if (text.length === 0 || !isAlpha(text.charCodeAt(0))) return -1;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a) return i;
+    if (!isAlpha(c) && !(c >= 0x30 && c <= 0x39) && c !== 0x2b && c !== 0x2d && c !== 0x2e) return -1;
+  }
+  return -1;
+}
+
+const isAlpha = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+
+function isPrintableAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 function parseUserinfo(userinfo: string, scheme: SipScheme): Result<string, Failure> {
   const colon = userinfo.indexOf(":");
   if (colon >= 0) {
     // digest §3.3 step 2: a password is refused, never carried into a JID.
-    const pw = userinfo.slice(colon + 1);
-    if (!everyChar(pw, isPasswordChar)) return failure("uri-malformed", "bad password syntax");
+    if (!everyCharIn(userinfo.slice(colon + 1), CharClass.password)) return failure("uri-malformed", "bad password syntax");
     return failure("uri-password", "URI carries a password");
   }
   if (userinfo.length === 0) return failure("uri-no-user", "URI has an empty user part");
-  const allowed = scheme === "im" || scheme === "pres" ? isImUserInputChar : isSipUserChar;
-  if (!everyChar(userinfo, (ch) => ch === "%" || allowed(ch))) return failure("uri-malformed", "user part holds a character that must be escaped");
+  const allowed = scheme === "im" || scheme === "pres" ? CharClass.imUserInput : CharClass.unreserved | CharClass.userUnreserved;
+  if (!everyCharIn(userinfo, allowed | CharClass.percent)) return failure("uri-malformed", "user part holds a character that must be escaped");
   return percentDecodeUtf8(userinfo);
 }
 
-interface HostPart {
-  host: string;
-  port: number | undefined;
-  params: ReadonlyMap<string, string | null>;
-}
-
-function parseHostPart(s: string): Result<HostPart, Failure> {
+// hostport *( ";" param ) [ "?" headers ], after the '@'.
+function parseHostPart(scheme: SipScheme, user: string, s: string): Result<SipUri, Failure> {
   const q = s.indexOf("?");
   if (q >= 0 && !validHeaders(s.slice(q + 1))) return failure("uri-malformed", "bad URI headers");
-  const [hostport = "", ...rawParams] = (q >= 0 ? s.slice(0, q) : s).split(";");
-  const hp = splitHostPort(hostport);
-  if (!hp.ok) return hp;
-  const params = parseParams(rawParams);
-  if (!params.ok) return params;
-  return ok({ ...hp.value, params: params.value });
-}
-
-function splitHostPort(hostport: string): Result<{ host: string; port: number | undefined }, Failure> {
+  const beforeHeaders = q >= 0 ? s.slice(0, q) : s;
+  const semi = beforeHeaders.indexOf(";");
+  const hostport = semi >= 0 ? beforeHeaders.slice(0, semi) : beforeHeaders;
   const close = hostport.startsWith("[") ? hostport.indexOf("]") + 1 : 0;
   const colon = hostport.indexOf(":", close);
   const host = (colon >= 0 ? hostport.slice(0, colon) : hostport).toLowerCase();
   if (!(close > 0 ? isIPv6Reference(host) : isSipHost(host))) return failure("uri-malformed", "bad host");
-  if (colon < 0) return ok({ host, port: undefined });
-  const portText = hostport.slice(colon + 1);
-  const port = Number(portText);
-  if (!/^\d{1,5}$/.test(portText) || port > 65535) return failure("uri-malformed", "bad port");
-  return ok({ host, port });
+  let port: number | undefined;
+  if (colon >= 0) {
+    const portText = hostport.slice(colon + 1);
+    port = Number(portText);
+    if (!PORT.test(portText) || port > 65535) return failure("uri-malformed", "bad port");
+  }
+  const params = parseParams(semi >= 0 ? beforeHeaders.slice(semi + 1).split(";") : []);
+  if (!params.ok) return params;
+  return ok(port === undefined
+    ? { scheme, user, host, params: params.value }
+    : { scheme, user, host, port, params: params.value });
 }
 
 // RFC 3261 §25: other-param = pname [ "=" pvalue ], both 1*paramchar.
@@ -126,19 +138,14 @@ function parseParams(raw: readonly string[]): Result<ReadonlyMap<string, string 
 }
 
 function isParamText(s: string): boolean {
-  return s.length > 0 && everyChar(s, (ch) => ch === "%" || isParamChar(ch));
+  return s.length > 0 && everyCharIn(s, CharClass.param | CharClass.percent);
 }
 
 // RFC 3261 §25: headers = "?" header *( "&" header ), header = hname "=" hvalue.
 function validHeaders(s: string): boolean {
-  const isHeaderText = (t: string): boolean => !BAD_ESCAPE.test(t) && everyChar(t, (c) => c === "%" || isHeaderChar(c));
+  const isHeaderText = (t: string): boolean => !BAD_ESCAPE.test(t) && everyCharIn(t, CharClass.header | CharClass.percent);
   return s.split("&").every((h) => {
     const eq = h.indexOf("=");
     return eq > 0 && isHeaderText(h.slice(0, eq)) && isHeaderText(h.slice(eq + 1));
   });
-}
-
-function everyChar(s: string, pred: (ch: string) => boolean): boolean {
-  for (const ch of s) if (!pred(ch)) return false;
-  return true;
 }

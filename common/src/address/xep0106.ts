@@ -39,6 +39,7 @@ export function escapeLocal(s: string): string {
  * `unescapeLocal("\\5c27") === "\\27"`, `unescapeLocal("foo\\bar") === "foo\\bar"`.
  */
 export function unescapeLocal(s: string): string {
+  if (!s.includes("\\")) return s; // every sequence starts with a backslash
   return s.replace(ESCAPE_SEQUENCE, (seq) => UNESCAPES.get(seq)!);
 }
 
