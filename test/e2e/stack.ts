@@ -31,13 +31,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { kamailioTimeoutMs?: number; bridgeExtra?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDefines?: Record<string, string | true>; bridgeExtra?: Record<string, string> } = {}): Promise<Stack> {
   const dir = tempDir("e2e");
   const [sip, http, evapi, c2s, s2s] = await freePorts(5) as [number, number, number, number, number];
   const socket = path.join(dir, "bridge.sock");
   const kamailio = await startKamailio({
     dir: path.join(dir, "kamailio"), sipPort: sip, httpPort: http, evapiPort: evapi,
     xmppDomains: [XMPP_DOMAIN], sipDomains: [SIP_DOMAIN], timeoutMs: opts.kamailioTimeoutMs ?? 8000,
+    ...(opts.kamailioDefines !== undefined ? { defines: opts.kamailioDefines } : {}),
   });
   const prosody = await startProsody({
     dir: path.join(dir, "prosody"), c2sPort: c2s, s2sPort: s2s, bridgeSocket: socket, vhost: XMPP_DOMAIN,

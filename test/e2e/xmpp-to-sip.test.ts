@@ -1,0 +1,162 @@
+/**
+ * XMPP → SIP through real Prosody, the bridge and real Kamailio (issue:
+ * "XMPP → SIP end to end, delivered over the connections Kamailio already
+ * holds"). A SIP UA registers over TCP; Kamailio must reach it over that
+ * very connection; SIP failures come back as RFC 7247 Table 3 stanza errors.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import xml from "@xmpp/xml";
+import type { Element } from "@xmpp/xml";
+import { SipPeer, type SipMessage } from "../support/sip-peer.js";
+import { connectClient, type TestClient } from "../support/xmpp-client.js";
+import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack } from "./stack.js";
+
+const NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+const UAC_TIMEOUT_MS = 3000;
+
+let stack: Stack;
+let juliet: TestClient;
+let alice: SipPeer;
+
+before(async () => {
+  // FR_TIMER bounds Kamailio's wait for the UA (uac_req_send timeout → evtype 2).
+  stack = await startStack({ kamailioDefines: { FR_TIMER: String(UAC_TIMEOUT_MS) }, bridgeExtra: { sip_result_timeout_ms: String(UAC_TIMEOUT_MS + 3000) } });
+  juliet = await connectClient({ port: stack.ports.c2s, domain: XMPP_DOMAIN, username: "juliet", password: "juliet-secret", resource: "balcony" });
+  alice = await SipPeer.open("tcp", { host: "127.0.0.1", port: stack.ports.sip });
+  const reg = await alice.request({ method: "REGISTER", ruri: `sip:${SIP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, to: `sip:alice@${SIP_DOMAIN}`, contact: `sip:alice@127.0.0.1:${alice.port};transport=tcp`, expires: 600 });
+  assert.equal(reg.response.status, 200, "REGISTER over TCP");
+  alice.answerWith(() => ({ code: 200, reason: "OK" }));
+});
+
+after(async () => {
+  await juliet?.stop();
+  alice?.close();
+  await stack?.stop();
+});
+
+async function withLogs<T>(fn: () => Promise<T>): Promise<T> {
+  try { return await fn(); } catch (e) {
+    (e as Error).message += "\n" + stack.logs();
+    throw e;
+  }
+}
+
+let seq = 0;
+function message(to: string, body: string, extra: { id?: string; subject?: string; thread?: string; lang?: string } = {}): Element {
+  return xml("message", { to, id: extra.id ?? `m${++seq}`, type: "chat", ...(extra.lang !== undefined ? { "xml:lang": extra.lang } : {}) },
+    extra.subject !== undefined ? xml("subject", {}, extra.subject) : null,
+    extra.thread !== undefined ? xml("thread", {}, extra.thread) : null,
+    xml("body", {}, body));
+}
+
+const messagesWithBody = (peer: SipPeer, body: string) => peer.received.filter((m) => m.method === "MESSAGE" && m.body.toString("utf8") === body);
+
+test("a message reaches the TCP-registered UA with every RFC 7572 Table 1 field; its 200 produces no error", () => withLogs(async () => {
+  const body = `Hello Alice, ünïcødé 🙂 ${Date.now()}`;
+  await juliet.send(message(`alice@${SIP_DOMAIN}`, body, { id: "t1", subject: "Tonight", thread: "thread-42@verona", lang: "en" }));
+  const m = await alice.waitFor((x) => x.method === "MESSAGE" && x.body.toString("utf8") === body, 8000);
+  assert.match(m.header("from") ?? "", new RegExp(`^<sip:juliet@${XMPP_DOMAIN.replace(/\./g, "\\.")};gr=balcony>;tag=\\S+$`));
+  assert.equal(m.header("to"), `<sip:alice@${SIP_DOMAIN}>`);
+  assert.equal(m.header("call-id"), "thread-42@verona");
+  assert.equal(m.header("subject"), "Tonight");
+  assert.equal(m.header("content-language"), "en");
+  assert.match(m.header("content-type") ?? "", /^text\/plain;\s*charset=UTF-8$/i);
+  assert.equal(m.header("contact"), undefined); // RFC 3428 §4
+  await sleep(500);
+  assert.equal(juliet.received.some((s) => s.attrs.type === "error" && s.attrs.id === "t1"), false);
+}));
+
+test("1,000 messages travel in order over the one TCP connection the UA registered on", () => withLogs(async () => {
+  const before = await stack.kamailio.rpc("core.tcp_info");
+  const start = messagesWithBody.length;
+  void start;
+  const tag = `burst-${Date.now()}-`;
+  for (let i = 0; i < 1000; i++) await juliet.send(message(`alice@${SIP_DOMAIN}`, `${tag}${i}`));
+  const until = Date.now() + 60000;
+  let got: SipMessage[] = [];
+  while (Date.now() < until) {
+    got = alice.received.filter((m) => m.method === "MESSAGE" && m.body.toString("utf8").startsWith(tag));
+    if (got.length >= 1000) break;
+    await sleep(100);
+  }
+  assert.equal(got.length, 1000);
+  assert.deepEqual(got.map((m) => m.body.toString("utf8")), Array.from({ length: 1000 }, (_, i) => `${tag}${i}`));
+  const after = await stack.kamailio.rpc("core.tcp_info");
+  assert.ok(after.opened_connections <= before.opened_connections, `connections ${before.opened_connections} → ${after.opened_connections}`);
+}));
+
+const TABLE3: Array<[number, string, string]> = [
+  [404, "item-not-found", "cancel"],
+  [480, "recipient-unavailable", "wait"],
+  [486, "recipient-unavailable", "wait"],
+  [603, "recipient-unavailable", "cancel"],
+  [415, "not-acceptable", "modify"],
+];
+
+for (const [code, condition, type] of TABLE3) {
+  test(`the UA answering ${code} gives the XMPP sender <${condition}/> type='${type}' with the same id`, () => withLogs(async () => {
+    const body = `please answer ${code} ${Date.now()}`;
+    alice.answerWith((req) => (req.body.toString("utf8") === body ? { code, reason: `Reason ${code}` } : { code: 200, reason: "OK" }));
+    try {
+      const id = `err-${code}`;
+      const err = juliet.waitFor((s) => s.is("message") && s.attrs.type === "error" && s.attrs.id === id, 8000, `error for ${code}`);
+      await juliet.send(message(`alice@${SIP_DOMAIN}`, body, { id }));
+      const s = await err;
+      assert.equal(s.attrs.from, `alice@${SIP_DOMAIN}`);
+      const e = s.getChild("error")!;
+      assert.equal(e.attrs.type, type);
+      assert.ok(e.getChild(condition, NS), e.toString());
+    } finally {
+      alice.answerWith(() => ({ code: 200, reason: "OK" }));
+    }
+  }));
+}
+
+test("an unregistered SIP user produces the mapped 404/480 error", () => withLogs(async () => {
+  const err = juliet.waitFor((s) => s.attrs.type === "error" && s.attrs.id === "unreg", 8000, "error for unregistered user");
+  await juliet.send(message(`bob@${SIP_DOMAIN}`, "are you there?", { id: "unreg" }));
+  const e = (await err).getChild("error")!;
+  assert.ok(e.getChild("item-not-found", NS) || e.getChild("recipient-unavailable", NS), e.toString());
+}));
+
+test("a UA that never answers produces <remote-server-timeout/>", () => withLogs(async () => {
+  const body = `silence ${Date.now()}`;
+  alice.answerWith((req) => (req.body.toString("utf8") === body ? undefined : { code: 200, reason: "OK" }));
+  try {
+    const err = juliet.waitFor((s) => s.attrs.type === "error" && s.attrs.id === "silent", UAC_TIMEOUT_MS + 8000, "timeout error");
+    await juliet.send(message(`alice@${SIP_DOMAIN}`, body, { id: "silent" }));
+    const e = (await err).getChild("error")!;
+    assert.ok(e.getChild("remote-server-timeout", NS), e.toString());
+    assert.equal(e.attrs.type, "wait");
+  } finally {
+    alice.answerWith(() => ({ code: 200, reason: "OK" }));
+  }
+}));
+
+test("a message whose SIP form would exceed 1300 bytes gets <policy-violation/> and no SIP request is sent", () => withLogs(async () => {
+  const body = `big-${Date.now()}-` + "x".repeat(1300);
+  const err = juliet.waitFor((s) => s.attrs.type === "error" && s.attrs.id === "big", 8000, "policy-violation");
+  await juliet.send(message(`alice@${SIP_DOMAIN}`, body, { id: "big" }));
+  const e = (await err).getChild("error")!;
+  assert.ok(e.getChild("policy-violation", NS));
+  await sleep(500);
+  assert.equal(messagesWithBody(alice, body).length, 0);
+}));
+
+test("CR/LF and control characters in subject, thread or xml:lang never produce an extra SIP header (checked at the wire)", () => withLogs(async () => {
+  const body = `inject-${Date.now()}`;
+  await juliet.send(message(`alice@${SIP_DOMAIN}`, body, { subject: "hi\r\nX-Injected-Subject: 1", thread: "t\r\nX-Injected-Thread: 1", lang: "en\r\nX-Injected-Lang: 1" }));
+  const m = await alice.waitFor((x) => x.method === "MESSAGE" && x.body.toString("utf8") === body, 8000);
+  const head = m.raw.toString("latin1").split("\r\n\r\n")[0]!;
+  assert.doesNotMatch(head, /^X-Injected/im);
+  assert.equal(m.headers.filter(([n]) => /^x-injected/i.test(n)).length, 0);
+}));
+
+test("presence and iq to a SIP address get a deliberate answer, never a hang", () => withLogs(async () => {
+  const iq = juliet.waitFor((s) => s.is("iq") && s.attrs.id === "iq1", 5000, "iq answer");
+  await juliet.send(xml("iq", { to: `alice@${SIP_DOMAIN}`, type: "get", id: "iq1" }, xml("query", { xmlns: "jabber:iq:version" })));
+  const answer = await iq;
+  assert.ok(answer.attrs.type === "error" || answer.attrs.type === "result");
+}));
