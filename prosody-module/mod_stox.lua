@@ -12,16 +12,16 @@ module:set_global();
 
 local st = require "util.stanza";
 local jid = require "util.jid";
-local xml = require "util.xml";
 local set = require "util.set";
-local cache = require "util.cache";
 local filters = require "util.filters";
 local nameprep = require "util.encodings".stringprep.nameprep;
+local ip_util = require "util.ip";
 local new_id = require "util.id".medium;
 
 local new_link = module:require "stox_link".new;
 local new_outbox = module:require "stox_outbox".new;
 local new_tracker = module:require "stox_outcome".new;
+local new_deliveries = module:require "stox_deliver".new;
 
 local hosts = prosody.hosts;
 local full_sessions = prosody.full_sessions;
@@ -39,8 +39,23 @@ local function positive_option(name, default)
 	return value;
 end
 
+-- stox_tcp = { "127.0.0.1", 7777 }: net.server wants an IP literal; design §5 wants loopback.
+local function tcp_option()
+	local value = module:get_option_array("stox_tcp");
+	if not value then return nil; end
+	local addr, port = ip_util.new_ip(tostring(value[1])), tonumber(value[2]);
+	if not addr or not port then
+		module:log_status("error", "stox_tcp must be { \"<IP address>\", <port> }; not connecting");
+		return false;
+	end
+	if not (ip_util.match(addr, ip_util.new_ip("127.0.0.0"), 8) or tostring(addr) == "::1") then
+		module:log("warn", "stox_tcp %s is not a loopback address; the link is not encrypted", tostring(addr));
+	end
+	return { host = tostring(addr), port = port };
+end
+
 local socket_path = module:get_option_string("stox_socket", "/run/stox/prosody.sock");
-local tcp = module:get_option_array("stox_tcp");
+local tcp = tcp_option();
 local queue_size = math.floor(positive_option("stox_queue_size", 1000));
 local queue_timeout = positive_option("stox_queue_timeout", 30);
 local done_timeout = positive_option("stox_done_timeout", 120);
@@ -106,7 +121,7 @@ end
 ---------------------------------------------------------------------------
 -- The link, and frames out
 ---------------------------------------------------------------------------
-local link, outbox, tracker;
+local link, outbox, tracker, deliveries;
 
 local function send_frame(frame)
 	local ok, err = link.send(frame);
@@ -146,93 +161,28 @@ end
 
 tracker = new_tracker({ is_vhost = function (host) return vhosts:contains(host); end });
 
--- Error stanzas the bridge delivered, by (to, id): when it then reports
--- xmpp.stanza-done "error", the sender has been told; otherwise we tell them.
-local errors_delivered = cache.new(1024);
-local function error_key(to, id) return (to or "") .. "\0" .. (id or ""); end
-
 outbox = new_outbox({
 	size = queue_size, queue_timeout = queue_timeout, done_timeout = done_timeout,
 	max_xml = max_frame - 1024,
 }, {
 	send = send_frame,
 	bounce = bounce,
-	sender_told = function (stanza) return errors_delivered:get(error_key(stanza.attr.from, stanza.attr.id)) ~= nil; end,
+	sender_told = function (stanza) return deliveries.sender_told(stanza); end,
 	count = function (outcome) m_stanzas:with_labels(outcome):add(1); end,
 	gauge = function (n) m_outbox:with_labels():set(n); end,
 });
 
----------------------------------------------------------------------------
--- Bridge -> Prosody: xmpp.deliver
----------------------------------------------------------------------------
-
--- The XML must be one <message/> in jabber:client (or no namespace) with valid
--- from and to. Returns the stanza, or nil, error code, message.
-local function parse_message(text)
-	local ok, stanza, err = pcall(xml.parse, text);
-	if not ok or not stanza then
-		return nil, "bad-xml", "Not well-formed XML: " .. tostring(ok and err or stanza);
-	end
-	if stanza.name ~= "message" then
-		return nil, "not-message", "Only <message/> can be delivered, got <" .. tostring(stanza.name) .. "/>";
-	end
-	if stanza.attr.xmlns == "jabber:client" then stanza.attr.xmlns = nil; end
-	if stanza.attr.xmlns ~= nil then
-		return nil, "not-message", "Unexpected namespace " .. stanza.attr.xmlns;
-	end
-	local from, to = jid.prep(stanza.attr.from), jid.prep(stanza.attr.to);
-	if not from or not to then
-		return nil, "bad-address", "Missing or invalid from/to";
-	end
-	stanza.attr.from, stanza.attr.to = from, to;
-	return stanza;
-end
-
--- Policy before routing; returns an outcome (refusal) or nil.
-local function refuse_route(stanza)
-	local from_host, to_host = jid.host(stanza.attr.from), jid.host(stanza.attr.to);
-	if hosts[from_host] and not components:contains(from_host) then
-		return { outcome = "error", error_type = "cancel", condition = "forbidden",
-			text = "The bridge may only speak for SIP addresses" };
-	elseif is_sip_domain(to_host) then
-		return { outcome = "error", error_type = "cancel", condition = "not-allowed",
-			text = "Loop: the recipient is a SIP address" };
-	elseif not hosts[from_host] and not vhosts:contains(to_host) then
-		return { outcome = "error", error_type = "cancel", condition = "not-allowed",
-			text = "A foreign SIP domain can only reach users of this server" };
-	end
-end
-
-local function deliver_tracked(ref, stanza)
-	tracker.begin(ref, stanza, jid.host(stanza.attr.to));
-	local ok, err = pcall(inject, stanza);
-	local result = tracker.finish();
-	if not ok then
-		module:log("error", "Delivery %s failed: %s", ref, err);
-		result = { outcome = "error", error_type = "wait", condition = "internal-server-error" };
-	end
-	return result;
-end
-
-local answered = cache.new(1024); -- deliver id -> outcome: a re-sent deliver is not injected twice
-
-local function on_deliver(frame)
-	local result = answered:get(frame.id);
-	if not result then
-		local stanza, code, message = parse_message(frame.xml);
-		if not stanza then return send_error(frame.id, code, message); end
-		local done = measure_deliver();
-		if stanza.attr.type == "error" then errors_delivered:set(error_key(stanza.attr.to, stanza.attr.id), true); end
-		result = refuse_route(stanza) or deliver_tracked(frame.id, stanza);
-		done();
-		answered:set(frame.id, result);
-		m_deliveries:with_labels(result.outcome):add(1);
-		module:log("debug", "Delivery %s (%s): %s %s", frame.id, stanza.attr.id, result.outcome, result.condition);
-	end
-	send_frame({ type = "xmpp.outcome", v = PROTOCOL_VERSION, id = new_id(), ref = frame.id,
-		outcome = result.outcome, condition = result.condition, error_type = result.error_type,
-		text = result.text and utf8_cap(result.text, 1000) });
-end
+deliveries = new_deliveries({
+	hosts = hosts, vhosts = vhosts, components = components, is_sip_domain = is_sip_domain,
+	tracker = tracker, inject = inject, send_error = send_error,
+	measure = measure_deliver,
+	count = function (outcome) m_deliveries:with_labels(outcome):add(1); end,
+	answer = function (ref, result)
+		send_frame({ type = "xmpp.outcome", v = PROTOCOL_VERSION, id = new_id(), ref = ref,
+			outcome = result.outcome, condition = result.condition, error_type = result.error_type,
+			text = result.text and utf8_cap(result.text, 1000) });
+	end,
+});
 
 ---------------------------------------------------------------------------
 -- Bridge -> Prosody: dispatch
@@ -243,7 +193,7 @@ local handlers = {
 	["hello"] = { fields = {}, run = function (frame)
 		module:log("info", "Bridge says hello (version %s)", frame.version);
 	end };
-	["xmpp.deliver"] = { fields = { xml = "string" }, run = on_deliver };
+	["xmpp.deliver"] = { fields = { xml = "string" }, run = function (frame) deliveries.on_deliver(frame); end };
 	["xmpp.stanza-done"] = { fields = { ref = "string", outcome = "string" }, run = function (frame)
 		if not STANZA_DONE[frame.outcome] then
 			return send_error(frame.id, "bad-frame", "outcome must be sent or error");
@@ -299,7 +249,7 @@ end
 
 link = new_link({
 	socket_path = not tcp and socket_path or nil,
-	tcp_host = tcp and tcp[1], tcp_port = tcp and tonumber(tcp[2]),
+	tcp_host = tcp and tcp.host, tcp_port = tcp and tcp.port,
 	max_frame = max_frame, backoff_min = reconnect_min, backoff_max = reconnect_max,
 }, {
 	connect = function ()
@@ -414,7 +364,7 @@ function module.load()
 	filters.add_filter_hook(add_delivery_filter);
 	for _, session in pairs(full_sessions) do add_delivery_filter(session); end
 	-- Connect from the main loop: by then every host has run add_host, so hello is complete.
-	module:add_timer(0, function () link.start(); end);
+	if tcp ~= false then module:add_timer(0, function () link.start(); end); end
 end
 
 function module.unload()

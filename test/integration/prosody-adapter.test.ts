@@ -643,6 +643,14 @@ describe("mod_stox over loopback TCP (stox_tcp) with a shared secret", () => {
       const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid);
       assert.equal(f.host, SIP);
       bridge.done(f.id);
+      // harness restart: same data, new process; the module says hello again
+      await logout(alice);
+      alice = undefined;
+      const mark = bridge.mark();
+      await prosody.restart();
+      await bridge.waitFor((g) => g.type === "hello", 10_000, "hello after restart", mark);
+      const stored = await bridge.deliver(`<message from="romeo@${SIP}/g" to="alice@${VHOST}" id="${nextId("t")}"><body>later</body></message>`);
+      assert.equal(stored.outcome, "stored");
       assert.deepEqual(bridge.invalid, []);
     } catch (e) {
       console.error(`---- prosody log tail (${prosody.logFile})\n${prosody.logTail(80)}`);
