@@ -310,6 +310,23 @@ describe("mod_stox against a real Prosody", () => {
     await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid), 1500);
   });
 
+  check("xmpp.deliver from a foreign SIP domain: delivered, or Prosody's error claimed via route/remote", async () => {
+    const alice = users.find((u) => u.jid.startsWith("alice@"))!;
+    const sid = nextId("ff");
+    const got = waitStanza(alice, (s) => s.is("message") && s.attrs.id === sid, 5000, "message from a foreign SIP domain");
+    const ok = await bridge.deliver(`<message from="romeo@${FOREIGN[0]}/g" to="alice@${VHOST}" id="${sid}"><body>hi</body></message>`);
+    assert.equal(ok.outcome, "delivered");
+    assert.equal((await got).attrs.from, `romeo@${FOREIGN[0]}/g`);
+    const nid = nextId("fn");
+    const err = await bridge.deliver(`<message from="romeo@${FOREIGN[0]}/g" to="nobody@${VHOST}" id="${nid}"><body>hi</body></message>`);
+    assert.equal(err.outcome, "error");
+    assert.equal(err.condition, "service-unavailable");
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(nid), 300);
+    const far = await bridge.deliver(`<message from="romeo@${FOREIGN[0]}/g" to="dave@remote.invalid" id="${nextId("fr")}"><body>x</body></message>`);
+    assert.equal(far.outcome, "error");
+    assert.equal(far.condition, "not-allowed");
+  });
+
   check("xmpp.deliver refusals: spoofed local from, loop to a SIP domain", async () => {
     const spoof = await bridge.deliver(`<message from="bob@${VHOST}" to="alice@${VHOST}" id="${nextId("sp")}"><body>x</body></message>`);
     assert.equal(spoof.outcome, "error");
