@@ -95,3 +95,10 @@ test("property: random bytes never throw", () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => { parseSipRequest(b); }));
   fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => { parseSipRequest(Buffer.from("MESSAGE sip:a@b SIP/2.0\r\n" + s + "\r\n\r\n")); }));
 });
+
+test("a header named like an Object.prototype member is an ordinary header", () => {
+  const r = parseSipRequest(crlf([...BASIC, "Constructor: x", "__proto__: y"], "hi"));
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.headers.get("constructor"), ["x"]);
+  assert.deepEqual(r.value.headers.get("__proto__"), ["y"]);
+});
