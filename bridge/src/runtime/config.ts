@@ -20,7 +20,7 @@ export const bridgeConfigSchema = z.object({
   max_sip_bytes: z.coerce.number().int().min(200).default(1300),
   max_stanza_bytes: z.coerce.number().int().min(10000).default(65536),
   via_sent_by: z.string().default("127.0.0.1:5060"),
-  per_destination_queue: z.coerce.number().int().positive().default(100),
+  per_destination_queue: z.coerce.number().int().positive().default(1000),
   log_level: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
