@@ -3,7 +3,7 @@
 -- (Prosody exposes $FOO to config files as ENV_FOO), with demo defaults:
 --
 --   STOX_RUN_DIR        scratch dir for data, pidfile, logs, certs   (/tmp/stox-prosody)
---   STOX_PLUGIN_DIR     the folder holding mod_stox.lua              (dir of this file, via prosody-module/)
+--   STOX_PLUGIN_DIR     the folder holding mod_stox.lua              (/usr/local/lib/prosody/modules)
 --   STOX_C2S_PORT       client port on 127.0.0.1                     (5222)
 --   STOX_S2S_PORT       server port on 127.0.0.1                     (5269)
 --   STOX_SOCKET         the bridge's unix socket                     ($STOX_RUN_DIR/stox.sock)
@@ -17,7 +17,11 @@
 --   STOX_QUEUE_TIMEOUT  seconds a stanza may wait for the bridge      (30)
 --   STOX_RECONNECT_MAX  cap of the reconnect backoff, seconds        (30)
 --   STOX_READ_TIMEOUT   idle seconds before a keepalive ping         (Prosody's 840)
+--   STOX_RESOLVCONF, STOX_HOSTS  resolv.conf / hosts file for Prosody's resolver (keeps DNS local in tests)
+--   STOX_LOG_LEVEL      minimum level of $STOX_RUN_DIR/prosody.log  (debug)
 --   STOX_RUN_AS_ROOT=1  allow running as root (CI containers); never in production
+--
+-- $STOX_RUN_DIR/data and $STOX_RUN_DIR/certs must exist (test/support/prosody.ts creates them).
 --
 -- Start: prosody --config /path/to/prosody.cfg.lua -F
 
