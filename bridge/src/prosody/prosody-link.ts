@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { decodeMsgpack, encodeFrame, FramingError, LengthPrefixedDecoder } from "../../../common/src/wire/length-prefixed.js";
 import {
   PROTOCOL_VERSION, parseFrame, prosodyHello, xmppOutcome, xmppStanza, ping, pong, errorFrame,
-  type BridgeToProsody, type ProsodyHello, type XmppOutcome, type XmppStanzaFrame,
+  type BridgeToProsody, type ErrorFrame, type ProsodyHello, type XmppOutcome, type XmppStanzaFrame,
 } from "../../../common/src/wire/frames.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
@@ -138,7 +138,7 @@ export class ProsodyLink {
       case "xmpp.outcome": this.settle(frame as XmppOutcome); break;
       case "xmpp.stanza": this.opts.onStanza(frame as XmppStanzaFrame); break;
       case "ping": socket.write(encodeFrame({ type: "pong", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id })); break;
-      case "error": this.opts.log.warn("prosody refused a frame", { frame }); break;
+      case "error": this.onRefusal(frame as ErrorFrame); break;
     }
     return true;
   }
@@ -163,6 +163,16 @@ export class ProsodyLink {
     this.pending.delete(outcome.ref);
     clearTimeout(p.timer);
     p.resolve(outcome);
+  }
+
+  /** mod_stox answers an unusable deliver with an `error` frame instead of an outcome (docs/wire.md). */
+  private onRefusal(frame: ErrorFrame): void {
+    this.opts.log.warn("prosody refused a frame", { code: frame.code, message: frame.message });
+    if (frame.ref === undefined || !this.pending.has(frame.ref)) return;
+    this.settle({
+      type: "xmpp.outcome", v: PROTOCOL_VERSION, id: frame.id, ref: frame.ref, outcome: "error",
+      condition: frame.code === "bad-address" ? "jid-malformed" : "internal-server-error", error_type: "cancel",
+    });
   }
 
   private reject(socket: net.Socket, ref: string | undefined, code: string, message: string): void {
