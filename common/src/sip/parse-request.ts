@@ -69,16 +69,23 @@ export function parseSipRequest(raw: Uint8Array, limits: SipParseLimits = SIP_PA
   }
   if (body.length > limits.maxBodyBytes) return failure("body-too-large", "body exceeds the SIP size cap");
 
-  return ok({ method: start[1]!, requestUri: start[2]!, headers, body: new Uint8Array(body) });
+  const copy = new Uint8Array(body.length); // the caller owns it; the input buffer may be reused
+  copy.set(body);
+  return ok({ method: start[1]!, requestUri: start[2]!, headers, body: copy });
 }
 
-// The first blank line, CRLF CRLF or LF LF, whichever comes first.
+const CR = 0x0d;
+const LF = 0x0a;
+
+// The first blank line, CRLF CRLF or LF LF, whichever starts first. Each
+// candidate holds an LF that is followed by LF or by CR LF; at the first such
+// LF the two cannot both match, and no later LF can start an earlier one.
 function findHeadEnd(b: Buffer): { at: number; sep: number } | undefined {
-  const crlf = b.indexOf("\r\n\r\n");
-  // An LF LF before the CRLF CRLF lies wholly before its first LF (at crlf + 1).
-  const lf = (crlf === -1 ? b : b.subarray(0, crlf + 1)).indexOf("\n\n");
-  if (lf !== -1) return { at: lf, sep: 2 };
-  return crlf === -1 ? undefined : { at: crlf, sep: 4 };
+  for (let p = b.indexOf(LF); p !== -1; p = b.indexOf(LF, p + 1)) {
+    if (b[p + 1] === LF) return { at: p, sep: 2 };
+    if (p > 0 && b[p - 1] === CR && b[p + 1] === CR && b[p + 2] === LF) return { at: p - 1, sep: 4 };
+  }
+  return undefined;
 }
 
 /** Lines end at LF; a CR right before that LF belongs to the line end (RFC 3261 §7: CRLF, LF tolerated). */

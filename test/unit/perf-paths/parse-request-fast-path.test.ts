@@ -61,6 +61,14 @@ test("parseSipRequest (indexOf, char codes) = the earlier regex parser on random
   }), { numRuns: 10000 });
 });
 
+test("parseSipRequest = the earlier parser where the head ends (any mix of CR, LF and text)", () => {
+  const tail = fc.array(fc.constantFrom("\r", "\n", "x", "X-A: 1"), { maxLength: 14 }).map((u) => u.join(""));
+  fc.assert(fc.property(fc.constantFrom("", "MESSAGE sip:a@b SIP/2.0"), tail, (start, t) => {
+    const raw = Buffer.from(start + t);
+    assert.deepEqual(parseSipRequest(raw), refParseSipRequest(raw), JSON.stringify(start + t));
+  }), { numRuns: 10000 });
+});
+
 test("parseSipRequest = the earlier parser on a Uint8Array view into a larger buffer", () => {
   const backing = Buffer.from("xxxxMESSAGE sip:a@b SIP/2.0\r\nTo: <sip:a@b>\r\nl: 2\r\n\r\nhiyyyy");
   const view = new Uint8Array(backing.buffer, backing.byteOffset + 4, backing.length - 8);
