@@ -64,6 +64,8 @@ test("a message reaches the TCP-registered UA with every RFC 7572 Table 1 field;
   assert.equal(m.header("content-language"), "en");
   assert.match(m.header("content-type") ?? "", /^text\/plain;\s*charset=UTF-8$/i);
   assert.equal(m.header("contact"), undefined); // RFC 3428 §4
+  // Sent from Kamailio's SIP socket (not its HTTP command port), on alice's connection.
+  assert.match(m.header("via") ?? "", new RegExp(`^SIP/2\\.0/TCP 127\\.0\\.0\\.1:${stack.ports.sip};`));
   await sleep(500);
   assert.equal(juliet.received.some((s) => s.attrs.type === "error" && s.attrs.id === "t1"), false);
 }));

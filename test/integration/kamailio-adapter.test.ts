@@ -17,6 +17,7 @@ import { freePorts } from "../support/ports.js";
 import { tempDir } from "../support/process.js";
 import { httpPost, startKamailio, type RunningKamailio } from "../support/kamailio.js";
 import { SipPeer, type SipMessage } from "../support/sip-peer.js";
+import { digest } from "../support/sip-digest.js";
 
 const XMPP = "xmpp.stox.test";
 const XMPP2 = "chat.stox.test";
@@ -764,21 +765,6 @@ kt("malformed and unknown commands get HTTP 4xx and Kamailio stays up", async ()
 // ---------------------------------------------------------------- example cfg: WITH_AUTH
 
 /** RFC 2617 digest credentials for a 401/407 challenge (MD5, qop=auth when offered). */
-function digest(challenge: string, method: string, uri: string, user: string, password: string): string {
-  const param = (name: string) => new RegExp(`${name}="?([^",]+)"?`, "i").exec(challenge)?.[1];
-  const realm = param("realm") ?? "";
-  const nonce = param("nonce") ?? "";
-  const md5 = (x: string) => crypto.createHash("md5").update(x).digest("hex");
-  const ha1 = md5(`${user}:${realm}:${password}`);
-  const ha2 = md5(`${method}:${uri}`);
-  if (/qop="?[^"]*auth/i.test(challenge)) {
-    const cnonce = crypto.randomBytes(8).toString("hex");
-    const response = md5(`${ha1}:${nonce}:00000001:${cnonce}:auth:${ha2}`);
-    return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${cnonce}", response="${response}", algorithm=MD5`;
-  }
-  return `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${md5(`${ha1}:${nonce}:${ha2}`)}", algorithm=MD5`;
-}
-
 test("example cfg WITH_AUTH: REGISTER and MESSAGE need the demo users' digest credentials", async () => {
   const [sip, httpPort, evapi] = await freePorts(3);
   const authKam = await startKamailio({
