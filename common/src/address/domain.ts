@@ -35,24 +35,37 @@ export function isIPv6Reference(s: string): boolean {
  * as an IPv4 shorthand.
  */
 export function isAsciiHostname(s: string): boolean {
+  return scanHostname(s) !== NOT_A_HOSTNAME;
+}
+
+const NOT_A_HOSTNAME = -1;
+const HAS_UPPER = 1;
+const HAS_A_LABEL = 2; // a label starting "xn--", in any case
+
+// One pass over the characters, no split and no regex: this runs for every
+// address. Returns NOT_A_HOSTNAME, or what else the name holds (flags above).
+// test/unit/perf-paths compares it with the regex form of the grammar.
+function scanHostname(s: string): number {
   const n = s.length;
-  if (n === 0 || n > DNS_NAME_MAX) return false;
-  // One pass over the characters, no split and no regex: this runs for every
-  // address. test/unit/perf-paths compares it with the regex form of the grammar.
+  if (n === 0 || n > DNS_NAME_MAX) return NOT_A_HOSTNAME;
+  let flags = 0;
   let start = 0;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? s.charCodeAt(i) : DOT;
     if (c !== DOT) {
-      if (!isLetterOrDigit(c) && c !== HYPHEN) return false;
+      if (c >= 0x41 && c <= 0x5a) flags |= HAS_UPPER;
+      else if (!isLetterOrDigit(c) && c !== HYPHEN) return NOT_A_HOSTNAME;
       continue;
     }
     // domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
     const len = i - start;
-    if (len === 0 || len > DNS_LABEL_MAX || s.charCodeAt(start) === HYPHEN || s.charCodeAt(i - 1) === HYPHEN) return false;
-    if (i === n) return isLetter(s.charCodeAt(start)); // toplabel starts with ALPHA
+    if (len === 0 || len > DNS_LABEL_MAX || s.charCodeAt(start) === HYPHEN || s.charCodeAt(i - 1) === HYPHEN) return NOT_A_HOSTNAME;
+    if (len >= 4 && (s.charCodeAt(start) | 0x20) === 0x78 && (s.charCodeAt(start + 1) | 0x20) === 0x6e &&
+      s.charCodeAt(start + 2) === HYPHEN && s.charCodeAt(start + 3) === HYPHEN) flags |= HAS_A_LABEL;
+    if (i === n) return isLetter(s.charCodeAt(start)) ? flags : NOT_A_HOSTNAME; // toplabel starts with ALPHA
     start = i + 1;
   }
-  return false;
+  return NOT_A_HOSTNAME;
 }
 
 const DOT = 0x2e;
@@ -70,15 +83,10 @@ const isLetterOrDigit = (c: number): boolean => isLetter(c) || (c >= 0x30 && c <
  * `plainAsciiHostname("SIP.Example") === "sip.example"`, `plainAsciiHostname("xn--caf-dma.example") === undefined`.
  */
 function plainAsciiHostname(s: string): string | undefined {
-  // Test the text itself, not its lower case: "\u212A".toLowerCase() is "k".
-  if (!isAsciiHostname(s)) return undefined;
-  const lower = s.toLowerCase();
-  return hasALabel(lower) ? undefined : lower;
-}
-
-// Lower-case input only.
-function hasALabel(lowerHost: string): boolean {
-  return lowerHost.startsWith("xn--") || lowerHost.includes(".xn--");
+  // The text itself is scanned, not its lower case: "\u212A".toLowerCase() is "k".
+  const flags = scanHostname(s);
+  if (flags === NOT_A_HOSTNAME || (flags & HAS_A_LABEL) !== 0) return undefined;
+  return (flags & HAS_UPPER) !== 0 ? s.toLowerCase() : s;
 }
 
 /** Any SIP `host` (hostname, IPv4, IPv6 reference), trailing dot allowed: `isSipHost("[::1]") === true`. */
@@ -93,8 +101,9 @@ export function isSipHost(s: string): boolean {
 export function sipHostToJidDomain(host: string): Result<string, Failure> {
   const h = stripRootDot(host.toLowerCase());
   if (isIPv6Reference(h) || isIPv4Address(h)) return ok(h);
-  if (!isAsciiHostname(h)) return failure("uri-malformed", "host is not a valid hostname");
-  return hasALabel(h) ? fromAscii(h) : ok(h);
+  const flags = scanHostname(h);
+  if (flags === NOT_A_HOSTNAME) return failure("uri-malformed", "host is not a valid hostname");
+  return (flags & HAS_A_LABEL) !== 0 ? fromAscii(h) : ok(h);
 }
 
 /**

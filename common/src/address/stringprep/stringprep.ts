@@ -45,18 +45,18 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
  * The SIP→JID mapper uses it to see whether canonicalisation moved XEP-0106 escapes.
  */
 export function stringprepMap(s: string, profile: StringprepProfile): string {
-  const plan = asciiPlan(profile);
-  return asciiFastPathApplies(s, plan) ? asciiMapped(s, plan) : stringprepMapFull(s, profile);
+  const flags = scanAscii(s, asciiPlan(profile));
+  return (flags & ASCII_SLOW) !== 0 ? stringprepMapFull(s, profile) : asciiMapped(s, flags);
 }
 
 /** Full preparation: `stringprepPrepare("Alice", NODEPREP)` → ok("alice"). */
 export function stringprepPrepare(s: string, profile: StringprepProfile): Result<string, Failure> {
-  const plan = asciiPlan(profile);
-  if (!asciiFastPathApplies(s, plan)) return stringprepPrepareFull(s, profile);
+  const flags = scanAscii(s, asciiPlan(profile));
+  if ((flags & ASCII_SLOW) !== 0) return stringprepPrepareFull(s, profile);
   // Same checks, same order, same details as the full path below.
   if (s.length > PREP_MAX_OCTETS) return failure("jid-malformed", `${profile.name}: input too long`);
-  if (hasProhibitedAscii(s, plan)) return failure("jid-malformed", `${profile.name}: prohibited character`);
-  return ok(asciiMapped(s, plan));
+  if ((flags & ASCII_PROHIBITED) !== 0) return failure("jid-malformed", `${profile.name}: prohibited character`);
+  return ok(asciiMapped(s, flags));
 }
 
 /**
@@ -137,16 +137,10 @@ const ASCII_SLOW = 1; // not answerable per character: take the general path
 const ASCII_PROHIBITED = 2; // its mapped form is prohibited output
 const ASCII_FOLDS = 4; // maps to its lower-case form (Nodeprep B.2)
 
-interface AsciiPlan {
-  /** Flags per code point 0..127. */
-  readonly flags: Uint8Array;
-  /** Whether mapping is `toLowerCase()` (some character folds) or the identity. */
-  readonly fold: boolean;
-}
+/** Flags per code point 0..127, derived once per profile. */
+const plans = new WeakMap<StringprepProfile, Uint8Array>();
 
-const plans = new WeakMap<StringprepProfile, AsciiPlan>();
-
-function asciiPlan(profile: StringprepProfile): AsciiPlan {
+function asciiPlan(profile: StringprepProfile): Uint8Array {
   let plan = plans.get(profile);
   if (plan === undefined) {
     plan = deriveAsciiPlan(profile);
@@ -155,7 +149,7 @@ function asciiPlan(profile: StringprepProfile): AsciiPlan {
   return plan;
 }
 
-function deriveAsciiPlan(profile: StringprepProfile): AsciiPlan {
+function deriveAsciiPlan(profile: StringprepProfile): Uint8Array {
   const flags = new Uint8Array(128);
   const mapped: string[] = [];
   for (let cp = 0; cp < 128; cp++) {
@@ -167,29 +161,30 @@ function deriveAsciiPlan(profile: StringprepProfile): AsciiPlan {
     else if (m !== ch && m !== ch.toLowerCase()) flags[cp] = ASCII_SLOW;
     else flags[cp] = (m !== ch ? ASCII_FOLDS : 0) | (profile.prohibited(out) ? ASCII_PROHIBITED : 0);
   }
-  const fold = flags.some((f) => (f & ASCII_FOLDS) !== 0);
-  // With folding, the whole string goes through toLowerCase(), so a character
-  // that maps to itself must also be its own lower case.
-  for (let cp = 0; cp < 128 && fold; cp++) {
+  // A string holding a folding character goes through toLowerCase() as a
+  // whole, so in a profile that folds, every character must map to its own
+  // lower case.
+  const folds = flags.some((f) => (f & ASCII_FOLDS) !== 0);
+  for (let cp = 0; cp < 128 && folds; cp++) {
     const ch = String.fromCharCode(cp);
     if (flags[cp] !== ASCII_SLOW && mapped[cp] !== ch.toLowerCase()) flags[cp] = ASCII_SLOW;
   }
-  return { flags, fold };
+  return flags;
 }
 
-function asciiFastPathApplies(s: string, plan: AsciiPlan): boolean {
+/** The union of the flags of the characters of `s`; ASCII_SLOW for any non-ASCII one. */
+function scanAscii(s: string, plan: Uint8Array): number {
+  let flags = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 128 || (plan.flags[c]! & ASCII_SLOW) !== 0) return false;
+    if (c >= 128) return ASCII_SLOW;
+    flags |= plan[c]!;
   }
-  return true;
+  return flags;
 }
 
-function hasProhibitedAscii(s: string, plan: AsciiPlan): boolean {
-  for (let i = 0; i < s.length; i++) if ((plan.flags[s.charCodeAt(i)]! & ASCII_PROHIBITED) !== 0) return true;
-  return false;
-}
-
-function asciiMapped(s: string, plan: AsciiPlan): string {
-  return plan.fold ? s.toLowerCase() : s;
+// Only a string with a folding character changes, and then by toLowerCase()
+// (deriveAsciiPlan ensured every other character is its own lower case).
+function asciiMapped(s: string, flags: number): string {
+  return (flags & ASCII_FOLDS) !== 0 ? s.toLowerCase() : s;
 }
