@@ -13,6 +13,10 @@ import { ProsodyLink } from "./prosody/prosody-link.js";
 import { handleSipMessage } from "./flows/sip-to-xmpp-flow.js";
 import { handleXmppStanza } from "./flows/xmpp-to-sip-flow.js";
 import { DestinationQueues } from "./flows/destination-queue.js";
+import { StanzaDedupe } from "./flows/stanza-dedupe.js";
+import { LinkHealth } from "./kamailio/link-health.js";
+import { makeFailure } from "../../common/src/failure.js";
+import { sipFinalForFailure } from "./mapping/outcome-to-sip.js";
 import { DomainTable } from "./runtime/domains.js";
 import { Metrics } from "./runtime/metrics.js";
 import type { BridgeConfig } from "./runtime/config.js";
@@ -29,26 +33,41 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
   const domains = new DomainTable();
   const commands = new CommandClient(cfg.kamailio_http_host, cfg.kamailio_http_port, cfg.secret);
   const sipSender = new SipSender(commands, cfg.sip_result_timeout_ms);
-  const queues = new DestinationQueues(cfg.per_destination_queue, 10000);
+  const queues = new DestinationQueues(cfg.per_destination_queue, cfg.max_queued);
+  const dedupe = new StanzaDedupe();
+  let sipInFlight = 0;
 
   const prosody = new ProsodyLink({
     ...(cfg.prosody_socket.startsWith("tcp:") ? { tcp: parseTcp(cfg.prosody_socket) } : { socketPath: cfg.prosody_socket }),
     socketMode: cfg.prosody_socket_mode,
     ...(cfg.secret !== undefined ? { secret: cfg.secret } : {}),
     maxFrame: 262144,
+    pingIntervalMs: cfg.ping_interval_ms,
     onHello: (h) => domains.fromProsody(h),
-    onStanza: (frame) => handleXmppStanza(frame, {
-      context: () => ({
-        localXmppDomains: domains.localXmpp,
-        maxSipBytes: cfg.max_sip_bytes,
-        wire: { viaSentBy: cfg.via_sent_by, transport: "UDP", branch: newBranch(), fromTag: newTag(), cseq: 1 },
-      }),
-      isLocalSip: (d) => domains.isLocalSip(d),
-      sendSip: (cmd) => sipSender.send(cmd),
-      bounce: (stanza) => { prosody.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id: randomUUID(), xml: stanza.toString() }); },
-      done: (ref, outcome) => { prosody.send({ type: "xmpp.stanza-done", v: PROTOCOL_VERSION, id: randomUUID(), ref, outcome }); },
-      queues, metrics, log,
-    }),
+    onStanza: (frame) => {
+      const earlier = dedupe.begin(frame.id);
+      if (earlier !== undefined) {
+        // mod_stox re-sent it after a reconnect: never send it to SIP twice.
+        metrics.frame("prosody", "duplicate-stanza");
+        if (earlier.state === "done") prosody.send({ type: "xmpp.stanza-done", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id, outcome: earlier.outcome });
+        return;
+      }
+      handleXmppStanza(frame, {
+        context: () => ({
+          localXmppDomains: domains.localXmpp,
+          maxSipBytes: cfg.max_sip_bytes,
+          wire: { viaSentBy: cfg.via_sent_by, transport: "UDP", branch: newBranch(), fromTag: newTag(), cseq: 1 },
+        }),
+        isLocalSip: (d) => domains.isLocalSip(d),
+        sendSip: (cmd) => sipSender.send(cmd),
+        bounce: (stanza) => { prosody.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id: randomUUID(), xml: stanza.toString() }); },
+        done: (ref, outcome) => {
+          dedupe.finish(ref, outcome);
+          prosody.send({ type: "xmpp.stanza-done", v: PROTOCOL_VERSION, id: randomUUID(), ref, outcome });
+        },
+        queues, metrics, log,
+      });
+    },
     log, metrics,
   });
   await prosody.listen();
@@ -56,27 +75,49 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
   const evapi = new EvapiClient({
     host: cfg.evapi_host, port: cfg.evapi_port, maxFrame: 1 << 20, log,
     ...(cfg.secret !== undefined ? { secret: cfg.secret } : {}),
-    onState: () => {},
+    onState: (up) => {
+      if (up) return;
+      const failed = sipSender.failAll("Kamailio link lost");
+      if (failed > 0) log.warn("kamailio link lost with SIP requests in flight", { answered_as_timeout: failed });
+    },
     onEvent: (value) => dispatchKamailioEvent(value, {
       hello: (h) => { domains.fromKamailio(h); log.info("kamailio hello", { sip_domains: h.sip_domains, xmpp_domains: h.xmpp_domains }); },
-      "sip.message": (ev) => void handleSipMessage(ev, {
-        deliver: (xml) => prosody.deliver(xml, cfg.deliver_timeout_ms),
-        resume: async (cmd) => {
-          const a = await commands.post(cmd);
-          if (a.status !== 200) log.warn("resume refused by kamailio", { status: a.status, code: cmd.code });
-        },
-        context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: cfg.max_stanza_bytes }),
-        metrics, log,
-      }),
+      "sip.message": (ev) => {
+        if (sipInFlight >= cfg.max_in_flight) {
+          // Backpressure (design §4): refuse at once with a retry hint rather than queue without bound.
+          metrics.outcome("sip-to-xmpp", "refused", "overloaded", 0);
+          const final = sipFinalForFailure(makeFailure("overloaded", "bridge at capacity", { retryAfter: cfg.retry_after_s }));
+          void commands.post({ type: "sip.resume", v: PROTOCOL_VERSION, id: randomUUID(), tindex: ev.tindex, tlabel: ev.tlabel, code: final.code, reason: final.reason, ...(final.hdrs ? { hdrs: final.hdrs } : {}) }).catch(() => {});
+          return;
+        }
+        sipInFlight++;
+        void handleSipMessage(ev, {
+          deliver: (xml) => prosody.deliver(xml, cfg.deliver_timeout_ms),
+          resume: async (cmd) => {
+            const a = await commands.post(cmd);
+            if (a.status !== 200) log.warn("resume refused by kamailio", { status: a.status, code: cmd.code });
+          },
+          context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: cfg.max_stanza_bytes }),
+          metrics, log,
+        }).finally(() => { sipInFlight--; });
+      },
       "sip.result": (ev) => sipSender.onResult(ev),
       error: (ev) => log.warn("kamailio refused a frame", { code: ev.code, message: ev.message }),
+      pong: (ev) => health.onPong(ev.ref),
     }, metrics, log),
   });
+  const health = new LinkHealth({
+    intervalMs: cfg.ping_interval_ms, timeoutMs: cfg.ping_interval_ms,
+    isUp: () => evapi.connected, post: (cmd) => commands.post(cmd, cfg.ping_interval_ms),
+    onDead: () => evapi.reconnect(), log,
+  });
   evapi.start();
+  health.start();
 
   return {
     metrics, domains,
     async stop() {
+      health.stop();
       evapi.stop();
       commands.close();
       await prosody.close();

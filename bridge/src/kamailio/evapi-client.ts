@@ -39,6 +39,15 @@ export class EvapiClient {
     this.socket?.destroy();
   }
 
+  /** Drops the current connection (a half-open link); the usual backoff reconnects. */
+  reconnect(): void {
+    this.socket?.destroy();
+  }
+
+  get connected(): boolean {
+    return this.socket !== undefined && !this.socket.connecting && !this.socket.destroyed;
+  }
+
   private connect(): void {
     const { host, port, log } = this.opts;
     const socket = net.connect({ host, port });

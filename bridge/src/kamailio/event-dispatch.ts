@@ -3,7 +3,7 @@
  * (style.md habit 6). A malformed or unknown event is counted and logged; it
  * cannot be answered on evapi (one-way), and never stops the reader.
  */
-import { errorFrame, kamailioHello, parseFrame, sipMessageEvent, sipResultEvent, type ErrorFrame, type KamailioHello, type SipMessageEvent, type SipResultEvent } from "../../../common/src/wire/frames.js";
+import { errorFrame, kamailioHello, parseFrame, pong, sipMessageEvent, sipResultEvent, type ErrorFrame, type KamailioHello, type PongFrame, type SipMessageEvent, type SipResultEvent } from "../../../common/src/wire/frames.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
 
@@ -12,9 +12,10 @@ export interface KamailioHandlers {
   readonly "sip.message": (f: SipMessageEvent) => void;
   readonly "sip.result": (f: SipResultEvent) => void;
   readonly error: (f: ErrorFrame) => void;
+  readonly pong: (f: PongFrame) => void;
 }
 
-const SCHEMAS = { hello: kamailioHello, "sip.message": sipMessageEvent, "sip.result": sipResultEvent, error: errorFrame } as const;
+const SCHEMAS = { hello: kamailioHello, "sip.message": sipMessageEvent, "sip.result": sipResultEvent, error: errorFrame, pong } as const;
 
 export function dispatchKamailioEvent(value: unknown, handlers: KamailioHandlers, metrics: Metrics, log: Logger): void {
   const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;

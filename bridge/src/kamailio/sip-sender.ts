@@ -39,6 +39,17 @@ export class SipSender {
     this.finish(ev.ref, { code: ev.code, ...(ev.reason !== undefined ? { reason: ev.reason } : {}), timedOut });
   }
 
+  /**
+   * The evapi link dropped: results of requests already handed to Kamailio can
+   * no longer reach us, so each is answered now as a timeout (the sender gets
+   * `<remote-server-timeout/>`, wait) instead of after the full timer.
+   */
+  failAll(reason: string): number {
+    const ids = [...this.waiting.keys()];
+    for (const id of ids) this.finish(id, { code: 408, reason, timedOut: true });
+    return ids.length;
+  }
+
   get pending(): number {
     return this.waiting.size;
   }

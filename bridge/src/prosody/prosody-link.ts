@@ -25,18 +25,24 @@ export interface ProsodyLinkOptions {
   readonly onStanza: (frame: XmppStanzaFrame) => void;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** Keepalive: a ping this often; a link silent for 3 intervals is dropped (half-open). */
+  readonly pingIntervalMs?: number;
+  /** Bytes queued on the socket beyond which new deliveries are refused (backpressure). */
+  readonly maxBufferedBytes?: number;
 }
 
 /** Prosody's answer to a delivery, or why there is none. */
 export type DeliveryResult = XmppOutcome | "no-link" | "timeout";
 
-interface Pending { resolve: (o: DeliveryResult) => void; timer: NodeJS.Timeout }
+interface Pending { resolve: (o: DeliveryResult) => void; timer: NodeJS.Timeout; frame: Buffer }
 
 export class ProsodyLink {
   private server: net.Server | undefined;
   private active: net.Socket | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly peers = new Set<net.Socket>();
+  private readonly lastHeard = new WeakMap<net.Socket, number>();
+  private pinger: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: ProsodyLinkOptions) {}
 
@@ -55,16 +61,47 @@ export class ProsodyLink {
       const { host, port } = this.opts.tcp;
       await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(port, host, resolve); });
     } else throw new Error("ProsodyLink needs socketPath or tcp");
+    const every = this.opts.pingIntervalMs ?? 5000;
+    this.pinger = setInterval(() => this.keepalive(every), every);
+    this.pinger.unref();
   }
 
-  /** Sends `xmpp.deliver`; resolves with Prosody's outcome, "no-link", or "timeout". */
+  /** Pings the active peer; drops it when nothing was heard for three intervals. */
+  private keepalive(every: number): void {
+    const s = this.active;
+    if (s === undefined) return;
+    if (Date.now() - (this.lastHeard.get(s) ?? 0) > 3 * every) {
+      this.opts.log.warn("prosody link silent, dropping it", { silent_ms: Date.now() - (this.lastHeard.get(s) ?? 0) });
+      s.destroy();
+      return;
+    }
+    s.write(encodeFrame({ type: "ping", v: PROTOCOL_VERSION, id: randomUUID() } satisfies BridgeToProsody));
+  }
+
+  /**
+   * Sends `xmpp.deliver`; resolves with Prosody's outcome, "no-link", or
+   * "timeout". A delivery in flight when the link drops is re-sent with the
+   * same id once Prosody is back (mod_stox suppresses the duplicate by id);
+   * if the link is still down at the deadline the answer is "no-link".
+   */
   deliver(xml: string, timeoutMs: number): Promise<DeliveryResult> {
     const id = randomUUID();
-    if (!this.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id, xml })) return Promise.resolve("no-link");
+    if (this.active === undefined) return Promise.resolve("no-link");
+    if (this.active.writableLength > (this.opts.maxBufferedBytes ?? 8 << 20)) return Promise.resolve("no-link");
+    const frame = encodeFrame({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id, xml } satisfies BridgeToProsody);
+    this.active.write(frame);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.pending.delete(id); resolve("timeout"); }, timeoutMs);
-      this.pending.set(id, { resolve, timer });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(this.active === undefined ? "no-link" : "timeout");
+      }, timeoutMs);
+      this.pending.set(id, { resolve, timer, frame });
     });
+  }
+
+  /** Deliveries waiting for an outcome (bounded by the callers' in-flight caps). */
+  get inFlight(): number {
+    return this.pending.size;
   }
 
   send(frame: BridgeToProsody): boolean {
@@ -74,6 +111,7 @@ export class ProsodyLink {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.pinger);
     for (const p of this.pending.values()) { clearTimeout(p.timer); p.resolve("no-link"); }
     this.pending.clear();
     for (const s of this.peers) s.destroy();
@@ -84,7 +122,9 @@ export class ProsodyLink {
     const decoder = new LengthPrefixedDecoder(this.opts.maxFrame);
     this.peers.add(socket);
     let helloed = false;
+    this.lastHeard.set(socket, Date.now());
     socket.on("data", (chunk) => {
+      this.lastHeard.set(socket, Date.now());
       let payloads: Buffer[];
       try { payloads = decoder.push(chunk); } catch (e) {
         this.opts.log.warn("prosody stream broken", { error: e instanceof FramingError ? e.message : String(e) });
@@ -150,8 +190,10 @@ export class ProsodyLink {
       socket.end();
       return false;
     }
+    if (this.active !== undefined && this.active !== socket) this.active.destroy(); // the newest Prosody wins
     this.active = socket;
     socket.write(encodeFrame({ type: "hello", v: PROTOCOL_VERSION, id: randomUUID(), ref: hello.id, role: "bridge", version: "0.1.0" }));
+    for (const p of this.pending.values()) socket.write(p.frame); // re-sent with the same ids
     this.opts.log.info("prosody link up", { hosts: hello.hosts, components: hello.components });
     this.opts.onHello(hello);
     return true;

@@ -21,6 +21,13 @@ export const bridgeConfigSchema = z.object({
   max_stanza_bytes: z.coerce.number().int().min(10000).default(65536),
   via_sent_by: z.string().default("127.0.0.1:5060"),
   per_destination_queue: z.coerce.number().int().positive().default(1000),
+  /** All XMPP → SIP messages waiting, across destinations; full → <resource-constraint/> (wait). */
+  max_queued: z.coerce.number().int().positive().default(10000),
+  /** SIP → XMPP messages being handled at once; beyond → 503 + Retry-After. */
+  max_in_flight: z.coerce.number().int().positive().default(2000),
+  retry_after_s: z.coerce.number().int().positive().default(5),
+  /** Link health: keepalive period on both links; a link silent for longer is re-established. */
+  ping_interval_ms: z.coerce.number().int().min(100).default(5000),
   log_level: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

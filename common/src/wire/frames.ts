@@ -50,6 +50,7 @@ export const sipResultEvent = z.object({
 });
 
 export const kamailioEvent = z.union([kamailioHello, sipMessageEvent, sipResultEvent]);
+// (the `pong` and `error` schemas below are shared with the Prosody link)
 export type KamailioHello = z.infer<typeof kamailioHello>;
 export type SipMessageEvent = z.infer<typeof sipMessageEvent>;
 export type SipResultEvent = z.infer<typeof sipResultEvent>;
@@ -66,7 +67,9 @@ export interface SipSendCommand {
   ruri: string; from: string; to: string; callid: string;
   subject?: string; clang?: string; body: string; ctype: string; lookup: boolean;
 }
-export type KamailioCommand = SipResumeCommand | SipSendCommand;
+/** Link health: Kamailio answers with a `pong` on the bridge's evapi connection. */
+export interface PingCommand { type: "ping"; v: 1; id: string }
+export type KamailioCommand = SipResumeCommand | SipSendCommand | PingCommand;
 export interface BridgeHelloToKamailio { type: "hello"; v: 1; id: string; role: "bridge"; secret?: string }
 
 // ---------------- Prosody ⇄ bridge (MessagePack) ----------------
@@ -115,6 +118,7 @@ export type XmppOutcome = z.infer<typeof xmppOutcome>;
 export type XmppStanzaFrame = z.infer<typeof xmppStanza>;
 export type ProsodyFrame = z.infer<typeof prosodyFrame>;
 export type ErrorFrame = z.infer<typeof errorFrame>;
+export type PongFrame = z.infer<typeof pong>;
 
 export type BridgeToProsody =
   | { type: "hello"; v: 1; id: string; ref: string; role: "bridge"; version: string }
