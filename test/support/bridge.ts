@@ -11,6 +11,8 @@ export interface BridgeOptions {
   extra?: Record<string, string>;
   /** Log file name in `dir` (a fresh one per launch, so readiness checks see only this run). */
   logName?: string;
+  /** Extra node flags, e.g. --expose-gc for memory measurements. */
+  nodeArgs?: string[];
 }
 
 export function repoRoot(): string {
@@ -20,6 +22,7 @@ export function repoRoot(): string {
 
 export async function startBridge(opts: BridgeOptions, waitFor: RegExp[] = [/"msg":"evapi connected"/]): Promise<Managed> {
   const args = [
+    ...(opts.nodeArgs ?? []),
     path.join(repoRoot(), "bin/stox.js"), "bridge",
     `--evapi_port=${opts.evapiPort}`, `--kamailio_http_port=${opts.httpPort}`,
     `--prosody_socket=${opts.prosodySocket}`, "--prosody_socket_mode=384", "--log_level=debug",

@@ -27,7 +27,9 @@ export class Metrics {
   }
 
   snapshot(): Record<string, unknown> {
+    const mem = process.memoryUsage();
     return {
+      memory: { rss: mem.rss, heap_used: mem.heapUsed },
       outcomes: Object.fromEntries(this.outcomes),
       frames: Object.fromEntries(this.frames),
       latency_ms_buckets: Object.fromEntries(
