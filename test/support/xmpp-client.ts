@@ -17,6 +17,10 @@ export async function connectClient(opts: { port: number; domain: string; userna
   const waiters = new Set<() => void>();
   x.on("stanza", (s: Element) => { received.push(s); for (const w of waiters) w(); });
   x.on("error", () => {});
+  // After a reconnect (xmpp.js reconnects by itself) announce presence again,
+  // or bare-JID messages would go to offline storage instead of this resource.
+  let first = true;
+  x.on("online", () => { if (!first && opts.presence !== false) x.send(xml("presence")).catch(() => {}); first = false; });
   await x.start();
   // Bare-JID messages only reach resources that sent presence (RFC 6121 §8.5.2.1).
   if (opts.presence !== false) await x.send(xml("presence"));
