@@ -101,7 +101,7 @@ export interface Watched {
  * CPU of each watched group over a window, in % of one core (200 % = both
  * cores of this machine). Processes that start inside the window (a sipp
  * UAC) count from zero; processes that end inside it keep their last
- * reading, so call sample() often (the PeakSampler does, every 250 ms).
+ * reading, so call sample() often (the PeakSampler does, every 500 ms).
  */
 export class CpuWindow {
   private readonly first = new Map<string, Map<number, number>>();
@@ -180,7 +180,7 @@ export class PeakSampler {
     private readonly watched: readonly Watched[],
     private readonly bridgePid: () => number | undefined,
     private readonly cpu?: CpuWindow,
-    private readonly everyMs = 250,
+    private readonly everyMs = 500,
   ) {}
 
   start(): void {
@@ -190,16 +190,19 @@ export class PeakSampler {
 
   stop(): void {
     clearInterval(this.timer);
-    this.sample();
+    this.sample(true);
   }
 
-  private sample(): void {
+  /** RSS (cheap, /proc/<pid>/status) at every sample; Pss (smaps_rollup, costly with Kamailio's 1 GB shm) only when `withPss`. */
+  private sample(withPss = false): void {
     this.cpu?.sample();
     for (const w of this.watched) {
       if (w.role === "generator") continue;
-      const m = memoryKb(w);
-      this.peakRssKb.set(w.name, Math.max(this.peakRssKb.get(w.name) ?? 0, m.rss));
-      this.peakPssKb.set(w.name, Math.max(this.peakPssKb.get(w.name) ?? 0, m.pss));
+      const pids = w.tree ? w.pids().flatMap(processTree) : w.pids();
+      let rss = 0, pss = 0;
+      for (const p of pids) { rss += rssKb(p); if (withPss) pss += pssKb(p); }
+      this.peakRssKb.set(w.name, Math.max(this.peakRssKb.get(w.name) ?? 0, rss));
+      if (withPss) this.peakPssKb.set(w.name, Math.max(this.peakPssKb.get(w.name) ?? 0, pss));
     }
     const pid = this.bridgePid();
     if (pid !== undefined) {

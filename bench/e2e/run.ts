@@ -417,7 +417,8 @@ function gitState(): { commit: string; dirty: string[] } {
       .split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3));
     return { commit, dirty };
   } catch {
-    return { commit: "?", dirty: [] };
+    // a snapshot without .git (git archive HEAD | tar -x): the caller names the commit
+    return { commit: process.env.STOX_BENCH_COMMIT ?? "?", dirty: [] };
   }
 }
 
