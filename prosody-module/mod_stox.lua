@@ -5,7 +5,10 @@
 --     `Component "<sip domain>" "stox"`, and whatever a VirtualHost routes to a
 --     foreign domain listed in stox_sip_domains (route/remote, sender's host);
 --   * xmpp.deliver frames from the bridge are injected into local routing and
---     answered with exactly one xmpp.outcome (see stox_outcome.lib.lua).
+--     answered with exactly one xmpp.outcome (see stox_outcome.lib.lua);
+--   * a remote domain no static table places is asked of the bridge (a
+--     `resolve` frame) and then bridged, left to s2s or bounced
+--     (stox_resolve.lib.lua, docs/resolution.md).
 -- Options and operator notes: README.md beside this file.
 
 module:set_global();
@@ -22,6 +25,7 @@ local new_link = module:require "stox_link".new;
 local new_outbox = module:require "stox_outbox".new;
 local new_tracker = module:require "stox_outcome".new;
 local new_deliveries = module:require "stox_deliver".new;
+local new_resolver = module:require "stox_resolve".new;
 
 local hosts = prosody.hosts;
 local full_sessions = prosody.full_sessions;
@@ -64,6 +68,11 @@ local reconnect_min = positive_option("stox_reconnect_min", 0.5);
 local reconnect_max = math.max(positive_option("stox_reconnect_max", 30), reconnect_min);
 local secret = module:get_option_string("stox_secret");
 local max_stanza = math.floor(module:get_option_number("c2s_stanza_size_limit", 256 * 1024));
+-- On-demand resolution of remote domains outside the static tables (docs/resolution.md).
+local resolve_enabled = module:get_option_boolean("stox_resolve", true);
+local resolve_timeout = positive_option("stox_resolve_timeout", 5);
+local resolve_cache_size = math.floor(positive_option("stox_resolve_cache_size", 10000));
+local resolve_max_held = math.floor(positive_option("stox_resolve_max_held", 1000));
 
 ---------------------------------------------------------------------------
 -- Metrics
@@ -76,6 +85,7 @@ local m_refused = module:metric("counter", "refused_frames", "", "Frames answere
 local m_deliveries = module:metric("counter", "deliveries", "", "xmpp.deliver outcomes", { "outcome" });
 local m_stanzas = module:metric("counter", "stanzas", "", "Stanzas for SIP addresses, final outcome", { "outcome" });
 local m_outbox = module:metric("gauge", "outbox", "", "Stanzas waiting for the bridge", {});
+local m_resolve = module:metric("counter", "resolve", "", "Remote domains outside the static tables", { "outcome" });
 
 ---------------------------------------------------------------------------
 -- Where stox is active (filled by module.add_host)
@@ -84,9 +94,11 @@ local vhosts = set.new();          -- VirtualHosts with route/remote interceptio
 local components = set.new();      -- Component "<sip domain>" "stox"
 local sip_by_host = {};            -- host -> set of foreign SIP domains it intercepts
 local foreign_sip = set.new();     -- union of the above, for hello and the loop guard
+local resolver;                    -- stox_resolve, created below once to_sip exists
 
 local function is_sip_domain(domain)
-	return components:contains(domain) or foreign_sip:contains(domain);
+	return components:contains(domain) or foreign_sip:contains(domain)
+		or (resolver ~= nil and resolver.cached(domain) == "sip");
 end
 
 local function sorted(items)
@@ -206,9 +218,17 @@ local handlers = {
 		send_frame({ type = "pong", v = PROTOCOL_VERSION, id = new_id(), ref = frame.id });
 	end };
 	["pong"] = { fields = {}, run = function () end };
+	["resolved"] = { fields = { ref = "string", domain = "string", verdict = "string", ttl = "number" }, run = function (frame)
+		if resolver and not resolver.resolved(frame) then
+			send_error(frame.id, "bad-frame", "verdict must be sip, xmpp or none");
+		end
+	end };
 	["error"] = { fields = {}, run = function (frame)
 		module:log("warn", "Bridge refused frame %s: %s (%s)", frame.ref, frame.code, frame.message);
-		if type(frame.ref) == "string" then outbox.refused(frame.ref, frame.message); end
+		if type(frame.ref) == "string" then
+			outbox.refused(frame.ref, frame.message);
+			if resolver then resolver.refused(frame.ref); end
+		end
 	end };
 };
 
@@ -256,7 +276,10 @@ link = new_link({
 		send_frame(hello_frame());
 		outbox.flush();
 	end,
-	disconnect = function () outbox.requeue(); end,
+	disconnect = function ()
+		outbox.requeue();
+		if resolver then resolver.release_all("the bridge link is down"); end
+	end,
 	frame = on_frame,
 	bad_frame = function (reason) send_error(nil, "bad-frame", reason); end,
 	idle = function () send_frame({ type = "ping", v = PROTOCOL_VERSION, id = new_id() }); end,
@@ -268,6 +291,14 @@ link = new_link({
 
 -- SIP pager-mode IM has no presence and no IQ: answer them deliberately rather
 -- than let mod_s2s try DNS for a SIP domain, or leave the sender waiting.
+-- Set when the server starts stopping: in-flight stanzas are bounced before
+-- c2s sessions close, so no sender is left without an answer (design §4).
+local stopping = false;
+module:hook("server-stopping", function ()
+	stopping = true;
+	outbox.drain("The server is shutting down");
+end);
+
 local function to_sip(event, host)
 	local stanza, origin = event.stanza, event.origin;
 	local name, stanza_type = stanza.name, stanza.attr.type;
@@ -278,7 +309,11 @@ local function to_sip(event, host)
 			end
 		else
 			stanza.attr.from = stanza.attr.from or origin.full_jid or origin.host;
-			outbox.submit(stanza, host);
+			if stopping then -- the server is going down: answer now, while the sender can still hear it
+				bounce(stanza, "wait", "remote-server-timeout", "The server is shutting down");
+			else
+				outbox.submit(stanza, host);
+			end
 		end
 	elseif name == "presence" then
 		if stanza_type == "subscribe" or stanza_type == "probe" then -- RFC 6121 §3.1.3, §4.3
@@ -291,6 +326,15 @@ local function to_sip(event, host)
 		end
 	end
 	return true;
+end
+
+if resolve_enabled then
+	resolver = new_resolver({
+		timeout = resolve_timeout, cache_size = resolve_cache_size, max_held = resolve_max_held, max_ttl = 86400,
+	}, {
+		send = send_frame, to_sip = to_sip, bounce = bounce,
+		count = function (outcome) m_resolve:with_labels(outcome):add(1); end,
+	});
 end
 
 local function add_delivery_filter(session)
@@ -341,8 +385,10 @@ function module.add_host(host_module)
 		if stanza.name == "message" and stanza.attr.type == "error" and tracker.claim_error(stanza) then
 			return true;
 		end
-		if not sip_domains:contains(event.to_host) then return; end
-		return to_sip(event, host);
+		if sip_domains:contains(event.to_host) then return to_sip(event, host); end
+		-- Not placed by a static table: cached verdict, or ask the bridge (VirtualHosts only:
+		-- a stox component's remote traffic is the bridge's own, already decided).
+		if resolver and not is_stox_component then return resolver.route(event, host); end
 	end, 100); -- mod_s2s hooks at -1 and -10
 
 	host_module:log("info", "stox active: %s%s", is_stox_component and "SIP component" or "intercepting ",
@@ -372,6 +418,7 @@ function module.unload()
 	for _, session in pairs(full_sessions) do
 		filters.remove_filter(session, "stanzas/out", tracker.c2s_out);
 	end
+	if resolver then resolver.release_all("the module is unloading"); end
 	link.stop();
 	outbox.drain("The SIP gateway module was unloaded");
 end

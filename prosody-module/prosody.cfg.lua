@@ -18,6 +18,8 @@
 --   STOX_RECONNECT_MAX  cap of the reconnect backoff, seconds        (30)
 --   STOX_READ_TIMEOUT   idle seconds before a keepalive ping         (Prosody's 840)
 --   STOX_RESOLVCONF, STOX_HOSTS  resolv.conf / hosts file for Prosody's resolver (keeps DNS local in tests)
+--   STOX_DNS            "IP@port": Prosody's resolver asks only this server (a test DNS on a high port)
+--   STOX_RESOLVE=0      no on-demand resolution of unknown remote domains (stox_resolve = false)
 --   STOX_LOG_LEVEL      minimum level of $STOX_RUN_DIR/prosody.log  (debug)
 --   STOX_RUN_AS_ROOT=1  allow running as root (CI containers); never in production
 --
@@ -47,6 +49,7 @@ if ENV_STOX_READ_TIMEOUT then network_settings = { read_timeout = tonumber(ENV_S
 
 -- DNS stays on this machine: the test harness writes these two files
 if ENV_STOX_RESOLVCONF then unbound = { resolvconf = ENV_STOX_RESOLVCONF, hoststxt = ENV_STOX_HOSTS } end
+if ENV_STOX_DNS then unbound = { resolvconf = false, forward = ENV_STOX_DNS, hoststxt = ENV_STOX_HOSTS or false } end
 
 log = {
 	{ levels = { min = ENV_STOX_LOG_LEVEL or "debug" }, to = "file", filename = run .. "/prosody.log" };
@@ -79,6 +82,7 @@ stox_queue_timeout = tonumber(ENV_STOX_QUEUE_TIMEOUT) or 30
 stox_done_timeout = tonumber(ENV_STOX_DONE_TIMEOUT) or 120
 stox_reconnect_max = tonumber(ENV_STOX_RECONNECT_MAX) or 30
 stox_secret = ENV_STOX_SECRET                -- nil: no secret in hello
+stox_resolve = ENV_STOX_RESOLVE ~= "0"       -- ask the bridge about unknown remote domains
 
 VirtualHost (ENV_STOX_VHOST or "xmpp.stox.test")
 

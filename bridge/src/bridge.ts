@@ -3,7 +3,7 @@
  * Kamailio events → flows → Prosody, and back.
  */
 import { randomUUID } from "node:crypto";
-import { PROTOCOL_VERSION } from "../../common/src/wire/frames.js";
+import { PROTOCOL_VERSION, type SipResumeCommand } from "../../common/src/wire/frames.js";
 import { newBranch, newTag } from "../../common/src/sip/header-values.js";
 import { EvapiClient } from "./kamailio/evapi-client.js";
 import { CommandClient } from "./kamailio/command-client.js";
@@ -18,6 +18,7 @@ import { LinkHealth } from "./kamailio/link-health.js";
 import { makeFailure } from "../../common/src/failure.js";
 import { sipFinalForFailure } from "./mapping/outcome-to-sip.js";
 import { DomainTable } from "./runtime/domains.js";
+import { createResolution } from "./resolve/resolution.js";
 import { Metrics } from "./runtime/metrics.js";
 import type { BridgeConfig } from "./runtime/config.js";
 import type { Logger } from "./runtime/log.js";
@@ -36,6 +37,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
   const queues = new DestinationQueues(cfg.per_destination_queue, cfg.max_queued);
   const dedupe = new StanzaDedupe();
   let sipInFlight = 0;
+  const resolution = createResolution(cfg, () => domains, metrics, log);
 
   const prosody = new ProsodyLink({
     ...(cfg.prosody_socket.startsWith("tcp:") ? { tcp: parseTcp(cfg.prosody_socket) } : { socketPath: cfg.prosody_socket }),
@@ -44,6 +46,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
     maxFrame: 262144,
     pingIntervalMs: cfg.ping_interval_ms,
     onHello: (h) => domains.fromProsody(h),
+    onResolve: (frame) => resolution.answerProsody(frame, (f) => prosody.send(f)),
     onStanza: (frame) => {
       const earlier = dedupe.begin(frame.id);
       if (earlier !== undefined) {
@@ -59,6 +62,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
           wire: { viaSentBy: cfg.via_sent_by, transport: "UDP", branch: newBranch(), fromTag: newTag(), cseq: 1 },
         }),
         isLocalSip: (d) => domains.isLocalSip(d),
+        admit: (from, to, body) => resolution.loops.admitToSip(from, to, body),
         sendSip: (cmd) => sipSender.send(cmd),
         bounce: (stanza) => { prosody.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id: randomUUID(), xml: stanza.toString() }); },
         done: (ref, outcome) => {
@@ -91,15 +95,18 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
           return;
         }
         sipInFlight++;
-        void handleSipMessage(ev, {
+        const resume = async (cmd: SipResumeCommand) => {
+          const a = await commands.post(cmd);
+          if (a.status !== 200) log.warn("resume refused by kamailio", { status: a.status, code: cmd.code });
+        };
+        // resolve:true (a domain Kamailio could not place) is classified first: docs/resolution.md.
+        void resolution.gateSipMessage(ev, resume, (resumeWithCache) => handleSipMessage(ev, {
           deliver: (xml) => prosody.deliver(xml, cfg.deliver_timeout_ms),
-          resume: async (cmd) => {
-            const a = await commands.post(cmd);
-            if (a.status !== 200) log.warn("resume refused by kamailio", { status: a.status, code: cmd.code });
-          },
+          resume: resumeWithCache,
           context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: cfg.max_stanza_bytes }),
+          admit: (from, to, body) => resolution.loops.admitToXmpp(from, to, body),
           metrics, log,
-        }).finally(() => { sipInFlight--; });
+        })).finally(() => { sipInFlight--; });
       },
       "sip.result": (ev) => sipSender.onResult(ev),
       error: (ev) => log.warn("kamailio refused a frame", { code: ev.code, message: ev.message }),

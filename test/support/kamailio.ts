@@ -59,7 +59,9 @@ export function kamailioArgs(opts: KamailioOptions): string[] {
     ...opts.defines,
   };
   const args = [
-    "-f", exampleConfig(), "-DD", "-E", "-m", "256",
+    // -M: stox.cfg with pv_buffer_size=131072 outgrew the default 8 MB of private
+    // memory (pv_reinit_buffer after parsing found no free 128 KiB fragment).
+    "-f", exampleConfig(), "-DD", "-E", "-m", "256", "-M", "32",
     "-Y", opts.dir, "-P", path.join(opts.dir, "kamailio.pid"), "-w", opts.dir,
   ];
   for (const [name, value] of Object.entries(defines)) {

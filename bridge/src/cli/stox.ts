@@ -7,6 +7,7 @@ import { addressCommand } from "./address-command.js";
 import { errorCommand } from "./error-command.js";
 import { translateCommand } from "./translate-command.js";
 import { bridgeCommand } from "./bridge-command.js";
+import { resolveCommand } from "./resolve-command.js";
 import type { CliIo } from "./io.js";
 
 const USAGE = `usage:
@@ -16,6 +17,7 @@ const USAGE = `usage:
   stox error --sip <code> [--contact <uri>] [--leak-safe] [--json]
   stox translate sip2xmpp [--json] [--sip-domains a,b]   (raw SIP MESSAGE on stdin)
   stox translate xmpp2sip [--json] [--max-bytes N]       (stanza XML on stdin)
+  stox resolve <domain> [--dns IP[:port]] [--timeout ms] [--json]   (RFC 7247 §5 classification by DNS)
   stox bridge [--name=value ...]                         (run the bridge; see docs/operations.md)
 `;
 
@@ -26,6 +28,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case "address": return addressCommand(rest, io);
       case "error": return errorCommand(rest, io);
       case "translate": return await translateCommand(rest, io);
+      case "resolve": return await resolveCommand(rest, io);
       case "bridge": return await bridgeCommand(rest, io);
       default:
         io.stderr.write(USAGE);

@@ -9,6 +9,8 @@ import { PROTOCOL_VERSION } from "../../../common/src/wire/frames.js";
 import { parseSipRequest } from "../../../common/src/sip/parse-request.js";
 import { sipToXmpp, type SipToXmppContext } from "../mapping/sip-to-xmpp.js";
 import { sipFinalForFailure, sipFinalForOutcome, type SipFinal } from "../mapping/outcome-to-sip.js";
+import type { Jid } from "../../../common/src/address/index.js";
+import type { Failure } from "../../../common/src/failure.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics, Outcome } from "../runtime/metrics.js";
 
@@ -16,6 +18,8 @@ export interface SipToXmppDeps {
   readonly deliver: (xml: string) => Promise<XmppOutcome | "no-link" | "timeout">;
   readonly resume: (cmd: SipResumeCommand) => Promise<void>;
   readonly context: (stanzaId: string) => SipToXmppContext;
+  /** Loop safety (digest S6, S7): a refusal, or undefined to deliver. See bridge/src/resolve/loop-guard.ts. */
+  readonly admit?: (from: Jid, to: Jid, body: string) => Failure | undefined;
   readonly metrics: Metrics;
   readonly log: Logger;
 }
@@ -49,6 +53,11 @@ export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps)
   if (!mapped.ok) {
     log.info("refused", { code: mapped.error.code, detail: mapped.error.detail });
     return resume(sipFinalForFailure(mapped.error), "refused", mapped.error.code);
+  }
+  const loop = deps.admit?.(mapped.value.from, mapped.value.to, mapped.value.stanza.getChildText("body") ?? "");
+  if (loop !== undefined) {
+    log.warn("refused", { code: loop.code, detail: loop.detail });
+    return resume(sipFinalForFailure(loop), "refused", loop.code);
   }
   const outcome = await deps.deliver(mapped.value.xml);
   const final = sipFinalForOutcome(outcome, mapped.value.target);

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Element } from "@xmpp/xml";
 import { PROTOCOL_VERSION, type SipSendCommand, type XmppStanzaFrame } from "../../../common/src/wire/frames.js";
 import { makeFailure, type Failure } from "../../../common/src/failure.js";
+import type { Jid } from "../../../common/src/address/index.js";
 import { parseStanza } from "../../../common/src/xmpp/parse-stanza.js";
 import { stanzaErrorForSipAnswer } from "../../../common/src/rfc7247-errors.js";
 import { xmppToSip, type XmppToSipContext } from "../mapping/xmpp-to-sip.js";
@@ -20,6 +21,8 @@ import type { Metrics, Outcome } from "../runtime/metrics.js";
 export interface XmppToSipDeps {
   readonly context: () => XmppToSipContext;
   readonly isLocalSip: (domain: string) => boolean;
+  /** Loop safety (digest S6, S7): a refusal, or undefined to send. See bridge/src/resolve/loop-guard.ts. */
+  readonly admit?: (from: Jid, to: Jid, body: string) => Failure | undefined;
   readonly sendSip: (cmd: SipSendCommand) => Promise<SipResult>;
   /** Delivers an error stanza back to the XMPP sender through Prosody. */
   readonly bounce: (stanza: Element) => void;
@@ -57,6 +60,8 @@ export function handleXmppStanza(frame: XmppStanzaFrame, deps: XmppToSipDeps): v
     return deps.done(frame.id, "sent");
   }
   const { message, to } = mapped.value;
+  const loop = deps.admit?.(mapped.value.from, to, message.body);
+  if (loop !== undefined) return refuse(loop);
   const cmd: SipSendCommand = {
     type: "sip.send", v: PROTOCOL_VERSION, id: randomUUID(),
     ruri: message.requestUri, to: message.toUri, from: message.fromUri, callid: message.callId,

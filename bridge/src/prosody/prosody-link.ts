@@ -9,8 +9,8 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { decodeMsgpack, encodeFrame, FramingError, LengthPrefixedDecoder } from "../../../common/src/wire/length-prefixed.js";
 import {
-  PROTOCOL_VERSION, parseFrame, prosodyHello, xmppOutcome, xmppStanza, ping, pong, errorFrame,
-  type BridgeToProsody, type ErrorFrame, type ProsodyHello, type XmppOutcome, type XmppStanzaFrame,
+  PROTOCOL_VERSION, parseFrame, prosodyHello, xmppOutcome, xmppStanza, ping, pong, errorFrame, resolveRequest,
+  type BridgeToProsody, type ErrorFrame, type ProsodyHello, type ResolveRequest, type XmppOutcome, type XmppStanzaFrame,
 } from "../../../common/src/wire/frames.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
@@ -23,6 +23,8 @@ export interface ProsodyLinkOptions {
   readonly maxFrame: number;
   readonly onHello: (hello: ProsodyHello) => void;
   readonly onStanza: (frame: XmppStanzaFrame) => void;
+  /** mod_stox asks how to route a domain (docs/resolution.md); answered with `resolved`. */
+  readonly onResolve?: (frame: ResolveRequest) => void;
   readonly log: Logger;
   readonly metrics: Metrics;
   /** Keepalive: a ping this often; a link silent for 3 intervals is dropped (half-open). */
@@ -155,7 +157,7 @@ export class ProsodyLink {
     const kind = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
     const ref = typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id : undefined;
     const schema = kind === "hello" ? prosodyHello : kind === "xmpp.outcome" ? xmppOutcome : kind === "xmpp.stanza" ? xmppStanza
-      : kind === "ping" ? ping : kind === "pong" ? pong : kind === "error" ? errorFrame : undefined;
+      : kind === "resolve" ? resolveRequest : kind === "ping" ? ping : kind === "pong" ? pong : kind === "error" ? errorFrame : undefined;
     if (schema === undefined) {
       this.opts.metrics.frame("prosody", "unknown-type");
       this.reject(socket, ref, "unknown-type", `unknown frame type ${String(kind).slice(0, 40)}`);
@@ -177,6 +179,7 @@ export class ProsodyLink {
     switch (frame.type) {
       case "xmpp.outcome": this.settle(frame as XmppOutcome); break;
       case "xmpp.stanza": this.opts.onStanza(frame as XmppStanzaFrame); break;
+      case "resolve": this.opts.onResolve?.(frame as ResolveRequest); break;
       case "ping": socket.write(encodeFrame({ type: "pong", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id })); break;
       case "error": this.onRefusal(frame as ErrorFrame); break;
     }

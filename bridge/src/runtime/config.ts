@@ -28,6 +28,16 @@ export const bridgeConfigSchema = z.object({
   retry_after_s: z.coerce.number().int().positive().default(5),
   /** Link health: keepalive period on both links; a link silent for longer is re-established. */
   ping_interval_ms: z.coerce.number().int().min(100).default(5000),
+  /** Domain resolution (docs/resolution.md): DNS server as IP[:port]; default the first nameserver of /etc/resolv.conf. */
+  dns_server: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9.]+)(:\d{1,5})?$/, "expected IP[:port], e.g. 127.0.0.1:5353").optional(),
+  /** Budget for one DNS question, retransmission included (a lookup asks 2–5 in two rounds). */
+  dns_timeout_ms: z.coerce.number().int().min(50).default(2000),
+  /** Seconds a "no such record" answer is trusted. */
+  dns_negative_ttl: z.coerce.number().int().min(0).default(300),
+  /** Seconds a failed lookup (timeout, SERVFAIL) is remembered before DNS is asked again. */
+  dns_failure_ttl: z.coerce.number().int().min(0).default(30),
+  /** Upper bound on how long any verdict is cached, here and in the adapters. */
+  dns_max_ttl: z.coerce.number().int().min(1).default(3600),
   log_level: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

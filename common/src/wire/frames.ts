@@ -36,6 +36,8 @@ export const sipMessageEvent = z
     src: shortText.optional(),
     msg: z.string().max(1 << 17).optional(),
     msg_b64: z.string().max(1 << 18).optional(),
+    /** The R-URI's domain is neither local nor static: classify it first (docs/resolution.md). */
+    resolve: z.boolean().optional(),
   })
   .refine((f) => (f.msg === undefined) !== (f.msg_b64 === undefined), { message: "exactly one of msg, msg_b64" });
 
@@ -61,7 +63,13 @@ export interface SipResumeCommand {
   type: "sip.resume"; v: 1; id: string;
   tindex: string; tlabel: string; code: number; reason: string;
   hdrs?: { retry_after?: number; warning?: string; accept?: string; allow?: string; contact?: string };
+  /** "native": hand the MESSAGE back to Kamailio's own routing; code/reason answer it if that fails. */
+  route?: "native";
+  /** The verdict for an event sent with `resolve`, for Kamailio's htable (expires after ttl s). */
+  cache?: DomainVerdict;
 }
+/** A domain's verdict as one adapter caches it: xmpp | sip = which side serves it for that adapter's senders. */
+export interface DomainVerdict { domain: string; verdict: "xmpp" | "sip" | "none"; ttl: number }
 export interface SipSendCommand {
   type: "sip.send"; v: 1; id: string;
   ruri: string; from: string; to: string; callid: string;
@@ -102,6 +110,13 @@ export const xmppStanza = z.object({
   xml: z.string().min(1).max(1 << 18),
 });
 
+/** mod_stox holds a stanza for a domain it cannot place and asks (docs/resolution.md). */
+export const resolveRequest = z.object({
+  ...base,
+  type: z.literal("resolve"),
+  domain: z.string().min(1).max(1023),
+});
+
 export const ping = z.object({ ...base, type: z.literal("ping") });
 export const pong = z.object({ ...base, type: z.literal("pong"), ref: id.optional() });
 export const errorFrame = z.object({
@@ -112,7 +127,8 @@ export const errorFrame = z.object({
   message: z.string().max(1024),
 });
 
-export const prosodyFrame = z.union([prosodyHello, xmppOutcome, xmppStanza, ping, pong, errorFrame]);
+export const prosodyFrame = z.union([prosodyHello, xmppOutcome, xmppStanza, resolveRequest, ping, pong, errorFrame]);
+export type ResolveRequest = z.infer<typeof resolveRequest>;
 export type ProsodyHello = z.infer<typeof prosodyHello>;
 export type XmppOutcome = z.infer<typeof xmppOutcome>;
 export type XmppStanzaFrame = z.infer<typeof xmppStanza>;
@@ -124,6 +140,7 @@ export type BridgeToProsody =
   | { type: "hello"; v: 1; id: string; ref: string; role: "bridge"; version: string }
   | { type: "xmpp.deliver"; v: 1; id: string; xml: string }
   | { type: "xmpp.stanza-done"; v: 1; id: string; ref: string; outcome: "sent" | "error" }
+  | ({ type: "resolved"; v: 1; id: string; ref: string; timeout?: boolean } & DomainVerdict)
   | { type: "ping"; v: 1; id: string }
   | { type: "pong"; v: 1; id: string; ref: string }
   | { type: "error"; v: 1; id: string; ref?: string; code: string; message: string };
