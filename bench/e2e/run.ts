@@ -418,8 +418,8 @@ function goals(results: PathResult[], s: { socketsAtRest: number; peakSockets: n
 /** The commit measured, and whether the working tree differed from it (the build is what ran). */
 function gitState(): { commit: string; dirty: string[] } {
   try {
-    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" })
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
       .split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3));
     return { commit, dirty };
   } catch {
