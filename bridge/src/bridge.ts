@@ -62,7 +62,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
           wire: { viaSentBy: cfg.via_sent_by, transport: "UDP", branch: newBranch(), fromTag: newTag(), cseq: 1 },
         }),
         isLocalSip: (d) => domains.isLocalSip(d),
-        admit: (from, to, body) => resolution.loops.admitToSip(from, to, body),
+        admit: (m) => resolution.loops.admitToSip(m),
         sendSip: (cmd) => sipSender.send(cmd),
         bounce: (stanza) => { prosody.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id: randomUUID(), xml: stanza.toString() }); },
         done: (ref, outcome) => {
@@ -104,7 +104,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
           deliver: (xml) => prosody.deliver(xml, cfg.deliver_timeout_ms),
           resume: resumeWithCache,
           context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: cfg.max_stanza_bytes }),
-          admit: (from, to, body) => resolution.loops.admitToXmpp(from, to, body),
+          admit: (m) => resolution.loops.admitToXmpp(m),
           metrics, log,
         })).finally(() => { sipInFlight--; });
       },

@@ -19,7 +19,7 @@ export interface SipToXmppDeps {
   readonly resume: (cmd: SipResumeCommand) => Promise<void>;
   readonly context: (stanzaId: string) => SipToXmppContext;
   /** Loop safety (digest S6, S7): a refusal, or undefined to deliver. See bridge/src/resolve/loop-guard.ts. */
-  readonly admit?: (from: Jid, to: Jid, body: string) => Failure | undefined;
+  readonly admit?: (m: { from: Jid; to: Jid; body: string; thread?: string }) => Failure | undefined;
   readonly metrics: Metrics;
   readonly log: Logger;
 }
@@ -54,7 +54,8 @@ export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps)
     log.info("refused", { code: mapped.error.code, detail: mapped.error.detail });
     return resume(sipFinalForFailure(mapped.error), "refused", mapped.error.code);
   }
-  const loop = deps.admit?.(mapped.value.from, mapped.value.to, mapped.value.stanza.getChildText("body") ?? "");
+  const { from, to, stanza } = mapped.value;
+  const loop = deps.admit?.({ from, to, body: stanza.getChildText("body") ?? "", thread: stanza.getChildText("thread") ?? "" });
   if (loop !== undefined) {
     log.warn("refused", { code: loop.code, detail: loop.detail });
     return resume(sipFinalForFailure(loop), "refused", loop.code);

@@ -22,7 +22,7 @@ export interface XmppToSipDeps {
   readonly context: () => XmppToSipContext;
   readonly isLocalSip: (domain: string) => boolean;
   /** Loop safety (digest S6, S7): a refusal, or undefined to send. See bridge/src/resolve/loop-guard.ts. */
-  readonly admit?: (from: Jid, to: Jid, body: string) => Failure | undefined;
+  readonly admit?: (m: { from: Jid; to: Jid; body: string; thread?: string; emittedThread?: string }) => Failure | undefined;
   readonly sendSip: (cmd: SipSendCommand) => Promise<SipResult>;
   /** Delivers an error stanza back to the XMPP sender through Prosody. */
   readonly bounce: (stanza: Element) => void;
@@ -60,7 +60,7 @@ export function handleXmppStanza(frame: XmppStanzaFrame, deps: XmppToSipDeps): v
     return deps.done(frame.id, "sent");
   }
   const { message, to } = mapped.value;
-  const loop = deps.admit?.(mapped.value.from, to, message.body);
+  const loop = deps.admit?.({ from: mapped.value.from, to, body: message.body, thread: stanza.getChildText("thread") ?? "", emittedThread: message.callId });
   if (loop !== undefined) return refuse(loop);
   const cmd: SipSendCommand = {
     type: "sip.send", v: PROTOCOL_VERSION, id: randomUUID(),

@@ -7,14 +7,18 @@
  *   static tables or the resolver's current verdict). A domain on both sides,
  *   or a DNS "both", is never bridged.
  * * Fingerprints (S7): every message the bridge emits is remembered for a
- *   short while as (bare from, bare to, body hash); the same message entering
- *   from the other side is the bridge's own output coming back.
+ *   few seconds as (bare from, bare to, body, thread); a message entering
+ *   from either side with the same fingerprint is the bridge's own output
+ *   coming back — through the other server, or through a foreign gateway
+ *   that translated it back (RFC 7572 maps <thread/> and Call-ID onto each
+ *   other, so they survive such a round trip; a user repeating a text gets a
+ *   new Call-ID, and a thread that is not the bridge's own Call-ID).
  *
  * A refusal is `loop-detected`: SIP 482 Loop Detected, XMPP <policy-violation/>.
  *
  *   const guard = new LoopGuard({}, (d) => resolver.known(d));
- *   guard.admitToXmpp(from, to, "hi");   // undefined: go ahead (and remembered)
- *   guard.admitToSip(from, to, "hi");    // Failure loop-detected: it came back
+ *   guard.admitToXmpp({ from, to, body: "hi", thread: callId }); // undefined: go ahead (remembered)
+ *   guard.admitToXmpp({ from, to, body: "hi", thread: callId }); // loop-detected: it came back
  */
 import { createHash } from "node:crypto";
 import { bareJid, formatJid, type Jid } from "../../../common/src/address/index.js";
@@ -23,16 +27,25 @@ import type { Classification } from "./classify.js";
 
 export interface LoopGuardOptions {
   readonly now?: () => number;
-  /** How long an emitted message is remembered (ms). */
+  /** How long an emitted message is remembered (ms): a loop comes back within seconds. */
   readonly rememberMs?: number;
   readonly maxEntries?: number;
 }
 
+/** One message about to cross the bridge. */
+export interface Crossing {
+  readonly from: Jid;
+  readonly to: Jid;
+  readonly body: string;
+  /** As it arrived: the SIP Call-ID, or the stanza's <thread/>. */
+  readonly thread?: string;
+  /** As it leaves, when different (XMPP → SIP: the Call-ID the bridge chose). */
+  readonly emittedThread?: string;
+}
+
 export class LoopGuard {
-  /** Messages the bridge handed to Prosody (SIP → XMPP), by fingerprint → expiry. */
-  private readonly toXmpp = new Map<string, number>();
-  /** Messages the bridge handed to Kamailio (XMPP → SIP). */
-  private readonly toSip = new Map<string, number>();
+  /** Fingerprints of what the bridge emitted (either way) → expiry. */
+  private readonly emitted = new Map<string, number>();
   private readonly now: () => number;
   private readonly rememberMs: number;
   private readonly maxEntries: number;
@@ -40,45 +53,41 @@ export class LoopGuard {
 
   constructor(opts: LoopGuardOptions, private readonly known: (domain: string) => Classification | undefined) {
     this.now = opts.now ?? (() => performance.now());
-    this.rememberMs = opts.rememberMs ?? 60_000;
+    this.rememberMs = opts.rememberMs ?? 5_000;
     this.maxEntries = opts.maxEntries ?? 10_000;
   }
 
   /** SIP → XMPP: refuse, or remember the stanza about to be delivered. */
-  admitToXmpp(from: Jid, to: Jid, body: string): Failure | undefined {
-    const c = this.known(to.domain);
+  admitToXmpp(m: Crossing): Failure | undefined {
+    const c = this.known(m.to.domain);
     if (c !== undefined && (c.verdict === "sip" || c.verdict === "both")) {
-      return this.refuse(`${to.domain} is ${describe(c)}: SIP → XMPP would send it back to SIP`);
+      return this.refuse(`${m.to.domain} is ${describe(c)}: SIP → XMPP would send it back to SIP`);
     }
-    return this.pass(this.toSip, this.toXmpp, from, to, body, "a message the bridge sent to SIP came back from SIP");
+    return this.pass(m);
   }
 
   /** XMPP → SIP: refuse, or remember the MESSAGE about to be sent. */
-  admitToSip(from: Jid, to: Jid, body: string): Failure | undefined {
-    const c = this.known(to.domain);
+  admitToSip(m: Crossing): Failure | undefined {
+    const c = this.known(m.to.domain);
     if (c !== undefined && (c.verdict === "xmpp" || c.verdict === "both")) {
-      return this.refuse(`${to.domain} is ${describe(c)}: XMPP → SIP would send it back to XMPP`);
+      return this.refuse(`${m.to.domain} is ${describe(c)}: XMPP → SIP would send it back to XMPP`);
     }
-    return this.pass(this.toXmpp, this.toSip, from, to, body, "a message the bridge sent to XMPP came back from XMPP");
+    return this.pass(m);
   }
 
-  private pass(emittedOtherWay: Map<string, number>, emitting: Map<string, number>, from: Jid, to: Jid, body: string, why: string): Failure | undefined {
-    const key = fingerprint(from, to, body);
+  private pass(m: Crossing): Failure | undefined {
     const now = this.now();
-    const seen = emittedOtherWay.get(key);
-    if (seen !== undefined && seen > now) return this.refuse(why);
-    emitting.delete(key);
-    emitting.set(key, now + this.rememberMs);
-    this.prune(emitting, now);
-    return undefined;
-  }
-
-  private prune(m: Map<string, number>, now: number): void {
+    const seen = this.emitted.get(fingerprint(m.from, m.to, m.body, m.thread));
+    if (seen !== undefined && seen > now) return this.refuse("a message the bridge emitted came back");
+    const key = fingerprint(m.from, m.to, m.body, m.emittedThread ?? m.thread);
+    this.emitted.delete(key);
+    this.emitted.set(key, now + this.rememberMs);
     // Insertion order is expiry order: drop from the front while expired or over the cap.
-    for (const [k, expires] of m) {
-      if (expires > now && m.size <= this.maxEntries) break;
-      m.delete(k);
+    for (const [k, expires] of this.emitted) {
+      if (expires > now && this.emitted.size <= this.maxEntries) break;
+      this.emitted.delete(k);
     }
+    return undefined;
   }
 
   private refuse(detail: string): Failure {
@@ -87,11 +96,12 @@ export class LoopGuard {
   }
 }
 
-/** (bare from, bare to, body) — line ends normalised, since XML turns CRLF into LF. */
-export function fingerprint(from: Jid, to: Jid, body: string): string {
+/** (bare from, bare to, thread, body) — line ends normalised, since XML turns CRLF into LF. */
+export function fingerprint(from: Jid, to: Jid, body: string, thread = ""): string {
   return createHash("sha256")
     .update(formatJid(bareJid(from))).update("\n")
     .update(formatJid(bareJid(to))).update("\n")
+    .update(thread).update("\n")
     .update(body.replace(/\r\n?/g, "\n"))
     .digest("base64");
 }

@@ -20,60 +20,69 @@ const BOB = jid("bob@sip.partner.test");
 
 test("S6: SIP → XMPP to a domain known as SIP is refused with 482 (it would come back to SIP)", () => {
   const g = new LoopGuard({}, known({ "loop.test": "sip" }));
-  const f = g.admitToXmpp(ROMEO, jid("juliet@loop.test"), "hi");
+  const f = g.admitToXmpp({ from: ROMEO, to: jid("juliet@loop.test"), body: "hi" });
   assert.equal(f?.code, "loop-detected");
   assert.equal(f?.sip, 482);
 });
 
 test("S6: XMPP → SIP to a domain known as XMPP is refused with <policy-violation/>", () => {
   const g = new LoopGuard({}, known({ "loop.test": "xmpp" }));
-  const f = g.admitToSip(JULIET, jid("bob@loop.test"), "hi");
+  const f = g.admitToSip({ from: JULIET, to: jid("bob@loop.test"), body: "hi" });
   assert.equal(f?.xmpp, "policy-violation");
 });
 
 test("S6: a domain served by both sides is bridged in neither direction", () => {
   const g = new LoopGuard({}, known({ "both.test": "both" }));
-  assert.equal(g.admitToXmpp(ROMEO, jid("a@both.test"), "x")?.code, "loop-detected");
-  assert.equal(g.admitToSip(JULIET, jid("a@both.test"), "x")?.code, "loop-detected");
+  assert.equal(g.admitToXmpp({ from: ROMEO, to: jid("a@both.test"), body: "x" })?.code, "loop-detected");
+  assert.equal(g.admitToSip({ from: JULIET, to: jid("a@both.test"), body: "x" })?.code, "loop-detected");
 });
 
 test("correctly classified destinations pass", () => {
   const g = new LoopGuard({}, known({ "xmpp.stox.test": "xmpp", "sip.partner.test": "sip" }));
-  assert.equal(g.admitToXmpp(ROMEO, JULIET, "hi"), undefined);
-  assert.equal(g.admitToSip(JULIET, BOB, "hi"), undefined);
+  assert.equal(g.admitToXmpp({ from: ROMEO, to: JULIET, body: "hi" }), undefined);
+  assert.equal(g.admitToSip({ from: JULIET, to: BOB, body: "hi" }), undefined);
 });
 
-test("S7: a stanza the bridge delivered to XMPP coming back from XMPP is refused (policy-violation)", () => {
+const CALL_ID = "a84b4c76e66710@pc33.sip.stox.test";
+
+test("S7 (SIP → XMPP → foreign gateway → SIP): the MESSAGE comes back with its Call-ID → 482", () => {
   const g = new LoopGuard({}, known({}));
-  assert.equal(g.admitToXmpp(ROMEO, JULIET, "ciao"), undefined);
-  const back = g.admitToSip(jid("romeo@sip.stox.test/other"), JULIET, "ciao");
+  assert.equal(g.admitToXmpp({ from: ROMEO, to: JULIET, body: "ciao", thread: CALL_ID }), undefined);
+  const back = g.admitToXmpp({ from: ROMEO, to: JULIET, body: "ciao", thread: CALL_ID });
   assert.equal(back?.code, "loop-detected");
+  assert.equal(back?.sip, 482);
+});
+
+test("S7 (XMPP → SIP → foreign gateway → XMPP): the stanza comes back with the bridge's Call-ID as <thread/> → policy-violation", () => {
+  const g = new LoopGuard({}, known({}));
+  assert.equal(g.admitToSip({ from: JULIET, to: BOB, body: "a\nb", thread: "", emittedThread: "c0ffee@stox" }), undefined);
+  const back = g.admitToSip({ from: JULIET, to: BOB, body: "a\r\nb", thread: "c0ffee@stox" });
   assert.equal(back?.xmpp, "policy-violation");
 });
 
-test("S7: a MESSAGE the bridge sent to SIP coming back from SIP is refused (482); CRLF vs LF is the same body", () => {
+test("S7 (the other server hands it straight back): emitted to XMPP, re-entering from XMPP → refused", () => {
   const g = new LoopGuard({}, known({}));
-  assert.equal(g.admitToSip(JULIET, BOB, "a\nb"), undefined);
-  assert.equal(g.admitToXmpp(JULIET, BOB, "a\r\nb")?.sip, 482);
+  g.admitToXmpp({ from: ROMEO, to: JULIET, body: "x", thread: CALL_ID });
+  assert.equal(g.admitToSip({ from: ROMEO, to: JULIET, body: "x", thread: CALL_ID })?.code, "loop-detected");
 });
 
-test("S7: same direction twice is not a loop; a different body or recipient is not a loop", () => {
+test("S7: a user repeating a text is not a loop (new Call-ID; no thread; another body or recipient)", () => {
   const g = new LoopGuard({}, known({}));
-  assert.equal(g.admitToSip(JULIET, BOB, "same"), undefined);
-  assert.equal(g.admitToSip(JULIET, BOB, "same"), undefined);
-  assert.equal(g.admitToXmpp(JULIET, BOB, "other"), undefined);
-  assert.equal(g.admitToXmpp(JULIET, jid("carol@sip.partner.test"), "same"), undefined);
+  assert.equal(g.admitToXmpp({ from: ROMEO, to: JULIET, body: "ok", thread: "call-1@ua" }), undefined);
+  assert.equal(g.admitToXmpp({ from: ROMEO, to: JULIET, body: "ok", thread: "call-2@ua" }), undefined);
+  assert.equal(g.admitToSip({ from: JULIET, to: BOB, body: "ok", thread: "", emittedThread: "r1@stox" }), undefined);
+  assert.equal(g.admitToSip({ from: JULIET, to: BOB, body: "ok", thread: "", emittedThread: "r2@stox" }), undefined);
+  assert.equal(g.admitToXmpp({ from: ROMEO, to: JULIET, body: "other", thread: "call-1@ua" }), undefined);
+  assert.equal(g.admitToXmpp({ from: ROMEO, to: jid("nurse@xmpp.stox.test"), body: "ok", thread: "call-1@ua" }), undefined);
 });
 
 test("S7: fingerprints are short-lived (injected clock) and bounded", () => {
   const clock = new FakeClock();
-  const g = new LoopGuard({ now: clock.now, rememberMs: 10_000, maxEntries: 2 }, known({}));
-  g.admitToSip(JULIET, BOB, "one");
-  clock.advance(11);
-  assert.equal(g.admitToXmpp(JULIET, BOB, "one"), undefined, "expired");
-  g.admitToSip(JULIET, BOB, "a");
-  g.admitToSip(JULIET, BOB, "b");
-  g.admitToSip(JULIET, BOB, "c");
-  assert.equal(g.admitToXmpp(JULIET, BOB, "a"), undefined, "evicted");
-  assert.equal(g.admitToXmpp(JULIET, BOB, "c")?.code, "loop-detected");
+  const g = new LoopGuard({ now: clock.now, rememberMs: 5_000, maxEntries: 2 }, known({}));
+  g.admitToSip({ from: JULIET, to: BOB, body: "one", emittedThread: "t1" });
+  clock.advance(6);
+  assert.equal(g.admitToXmpp({ from: JULIET, to: BOB, body: "one", thread: "t1" }), undefined, "expired");
+  for (const t of ["a", "b", "c"]) g.admitToSip({ from: JULIET, to: BOB, body: "m", emittedThread: t });
+  assert.equal(g.admitToXmpp({ from: JULIET, to: BOB, body: "m", thread: "a" }), undefined, "evicted");
+  assert.equal(g.admitToXmpp({ from: JULIET, to: BOB, body: "m", thread: "c" })?.code, "loop-detected");
 });
