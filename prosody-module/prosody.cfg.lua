@@ -49,7 +49,11 @@ if ENV_STOX_READ_TIMEOUT then network_settings = { read_timeout = tonumber(ENV_S
 
 -- DNS stays on this machine: the test harness writes these two files
 if ENV_STOX_RESOLVCONF then unbound = { resolvconf = ENV_STOX_RESOLVCONF, hoststxt = ENV_STOX_HOSTS } end
-if ENV_STOX_DNS then unbound = { resolvconf = false, forward = ENV_STOX_DNS, hoststxt = ENV_STOX_HOSTS or false } end
+-- (libunbound answers the RFC 6761 name "test." itself unless that zone is made transparent)
+if ENV_STOX_DNS then
+	unbound = { resolvconf = false, forward = ENV_STOX_DNS, hoststxt = ENV_STOX_HOSTS or false,
+		options = { ["local-zone:"] = "test. transparent" } }
+end
 
 log = {
 	{ levels = { min = ENV_STOX_LOG_LEVEL or "debug" }, to = "file", filename = run .. "/prosody.log" };
@@ -58,6 +62,7 @@ log = {
 
 modules_enabled = {
 	"roster"; "saslauth"; "disco"; "ping";
+	"dialback";     -- s2s authentication without certificates (loopback tests, the resolution e2e)
 	"offline";      -- autoloaded in 0.12 anyway; listed because stox reports "stored" through it
 	"admin_shell";  -- prosodyctl --config FILE shell "module:reload('stox')"
 	"stox";         -- on every VirtualHost: route/remote interception + the bridge link

@@ -19,6 +19,9 @@ export const XMPP_USERS = [
   { user: "nurse", password: "nurse-secret" },
 ];
 
+/** Without a test DNS server the bridge still asks only loopback (nothing listens there: lookups fail fast). */
+const NO_DNS = "127.0.0.1:9";
+
 export interface Stack {
   readonly dir: string;
   readonly ports: { sip: number; http: number; evapi: number; c2s: number; s2s: number };
@@ -31,9 +34,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDefines?: Record<string, string | true>; bridgeExtra?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDefines?: Record<string, string | true>; bridgeExtra?: Record<string, string>; dnsServer?: string; s2sPort?: number; foreignSipDomains?: string[] } = {}): Promise<Stack> {
   const dir = tempDir("e2e");
-  const [sip, http, evapi, c2s, s2s] = await freePorts(5) as [number, number, number, number, number];
+  const [sip, http, evapi, c2s, s2sFree] = await freePorts(5) as [number, number, number, number, number];
+  const s2s = opts.s2sPort ?? s2sFree;
   const socket = path.join(dir, "bridge.sock");
   const kamailio = await startKamailio({
     dir: path.join(dir, "kamailio"), sipPort: sip, httpPort: http, evapiPort: evapi,
@@ -42,11 +46,12 @@ export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDef
   });
   const prosody = await startProsody({
     dir: path.join(dir, "prosody"), c2sPort: c2s, s2sPort: s2s, bridgeSocket: socket, vhost: XMPP_DOMAIN,
-    sipComponent: SIP_DOMAIN, foreignSipDomains: ["sip.example.org"], users: XMPP_USERS,
+    sipComponent: SIP_DOMAIN, foreignSipDomains: opts.foreignSipDomains ?? ["sip.example.org"], users: XMPP_USERS,
+    ...(opts.dnsServer !== undefined ? { dnsServer: opts.dnsServer } : {}),
   } as Parameters<typeof startProsody>[0]);
   let launches = 0;
   const launch = (extra: Record<string, string> = {}) =>
-    startBridge({ dir, evapiPort: evapi, httpPort: http, prosodySocket: socket, logName: `bridge-${++launches}.log`, extra: { ...opts.bridgeExtra, ...extra } },
+    startBridge({ dir, evapiPort: evapi, httpPort: http, prosodySocket: socket, logName: `bridge-${++launches}.log`, extra: { dns_server: opts.dnsServer ?? NO_DNS, ...opts.bridgeExtra, ...extra } },
       [/"msg":"kamailio hello"/, /"msg":"prosody link up"/]);
   const stack: Stack = {
     dir, socket, kamailio, prosody,

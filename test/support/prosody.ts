@@ -41,6 +41,8 @@ export interface ProsodyOptions {
   queueSize?: number;
   /** stox_done_timeout, seconds (default 120). */
   doneTimeout?: number;
+  /** "IP:port" of the only DNS server Prosody's resolver may ask (a test dnsmasq); default: none reachable. */
+  dnsServer?: string;
 }
 
 export interface ProsodyHandle {
@@ -102,6 +104,7 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
   const optional: [string, unknown][] = [
     ["STOX_READ_TIMEOUT", opts.readTimeout], ["STOX_TCP_PORT", opts.bridgeTcpPort], ["STOX_SECRET", opts.secret],
     ["STOX_QUEUE_SIZE", opts.queueSize], ["STOX_DONE_TIMEOUT", opts.doneTimeout],
+    ["STOX_DNS", opts.dnsServer?.replace(/:(\d+)$/, "@$1")], // libunbound's forwarder syntax: IP@port
   ];
   for (const [name, value] of optional) if (value !== undefined) env[name] = String(value);
 

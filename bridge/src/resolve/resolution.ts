@@ -45,6 +45,7 @@ export function createResolution(cfg: ResolutionOptions, statics: () => StaticDo
     resolver, loops,
     answerProsody(frame, send) {
       resolver.decide("xmpp", frame.domain).then((d) => {
+        log.debug("domain resolved", { dir: "xmpp-to-sip", domain: frame.domain.slice(0, 253), verdict: d.classification.verdict, source: d.classification.source, route: d.route, ttl: d.ttl });
         send({
           type: "resolved", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id,
           domain: frame.domain, verdict: d.verdict, ttl: d.ttl,
