@@ -1,0 +1,154 @@
+/**
+ * CommandClient: the bridge's HTTP/1.1 command channel to Kamailio — a fixed
+ * pool of keep-alive connections, commands of one tick pipelined in one
+ * write, answers matched in order, timeouts, and re-connects.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import net from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CommandClient } from "../../../bridge/src/kamailio/command-client.js";
+import type { KamailioCommand } from "../../../common/src/wire/frames.js";
+
+interface Seen { path: string | undefined; headers: http.IncomingHttpHeaders; body: string; remotePort: number | undefined }
+
+async function server(answer: (body: any, req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ port: number; seen: Seen[]; connections: () => number; close: () => Promise<void> }> {
+  const seen: Seen[] = [];
+  const sockets = new Set<net.Socket>();
+  const srv = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      seen.push({ path: req.url, headers: req.headers, body, remotePort: req.socket.remotePort });
+      answer(JSON.parse(body), req, res);
+    });
+  });
+  srv.on("connection", (s: net.Socket) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  return {
+    port, seen,
+    connections: () => sockets.size,
+    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); srv.close(() => r()); }),
+  };
+}
+
+const ping = (id: string): KamailioCommand => ({ type: "ping", v: 1, id }) as KamailioCommand;
+const json = (res: http.ServerResponse, status: number, body: unknown) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+};
+
+async function until(cond: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await sleep(10);
+}
+
+test("a command is one POST with the JSON, its length and the secret; the answer's status and JSON come back", async () => {
+  const s = await server((body, _req, res) => json(res, 200, { ok: true, echo: body.id }));
+  const c = new CommandClient("127.0.0.1", s.port, "sekrit-123", "/stox", 2);
+  try {
+    const a = await c.post(ping("p1"));
+    assert.equal(a.status, 200);
+    assert.deepEqual(a.body, { ok: true, echo: "p1" });
+    const seen = s.seen[0]!;
+    assert.equal(seen.path, "/stox");
+    assert.equal(seen.headers["content-type"], "application/json");
+    assert.equal(seen.headers["x-stox-secret"], "sekrit-123");
+    assert.equal(Number(seen.headers["content-length"]), Buffer.byteLength(seen.body));
+    assert.deepEqual(JSON.parse(seen.body), { type: "ping", v: 1, id: "p1" });
+  } finally {
+    c.close();
+    await s.close();
+  }
+});
+
+test("non-JSON and refusal answers pass through with their status", async () => {
+  const s = await server((body, _req, res) => {
+    if (body.id === "text") { res.writeHead(500, { "content-length": 4 }); res.end("oops"); return; }
+    json(res, 404, { ok: false, code: 404 });
+  });
+  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 1);
+  try {
+    assert.deepEqual(await c.post(ping("refused")), { status: 404, body: { ok: false, code: 404 } });
+    assert.deepEqual(await c.post(ping("text")), { status: 500, body: "oops" });
+    assert.equal(s.seen[0]!.headers["x-stox-secret"], undefined);
+  } finally {
+    c.close();
+    await s.close();
+  }
+});
+
+test("the pool is opened at start and stays the same size whatever the load; a burst is pipelined and answered in order", async () => {
+  const s = await server((body, _req, res) => setTimeout(() => json(res, 200, { ok: true, echo: body.id }), body.id.endsWith("7") ? 5 : 0));
+  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 3);
+  try {
+    await until(() => s.connections() === 3);
+    assert.equal(s.connections(), 3, "connections opened before any command");
+    assert.equal(c.sockets, 3);
+    const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => c.post(ping(`b${i}`))));
+    answers.forEach((a, i) => assert.deepEqual(a.body, { ok: true, echo: `b${i}` }));
+    assert.equal(s.connections(), 3, "no connection added under load");
+    assert.equal(c.sockets, 3);
+    assert.ok(new Set(s.seen.map((x) => x.remotePort)).size <= 3);
+  } finally {
+    c.close();
+    await s.close();
+  }
+});
+
+test("a command without an answer times out; the connection is replaced and the next command goes through", async () => {
+  const s = await server((body, _req, res) => { if (body.id !== "hang") json(res, 200, { ok: true }); });
+  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 1);
+  try {
+    const t0 = Date.now();
+    await assert.rejects(c.post(ping("hang"), 200), /timed out/);
+    assert.ok(Date.now() - t0 < 1500);
+    const a = await c.post(ping("after"), 2000);
+    assert.equal(a.status, 200);
+    await until(() => c.sockets === 1);
+    assert.equal(c.sockets, 1);
+  } finally {
+    c.close();
+    await s.close();
+  }
+});
+
+test("a connection the server closes fails what waits on it and is re-opened", async () => {
+  const s = await server((body, req, res) => {
+    if (body.id === "drop") { req.socket.destroy(); return; }
+    json(res, 200, { ok: true });
+  });
+  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 1);
+  try {
+    await assert.rejects(c.post(ping("drop")), /closed/);
+    await until(() => s.connections() === 1 && c.sockets === 1);
+    assert.equal((await c.post(ping("again"))).status, 200);
+  } finally {
+    c.close();
+    await s.close();
+  }
+});
+
+test("nothing listening: the command fails at once, close() fails what is in flight", async () => {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", () => r()));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const c = new CommandClient("127.0.0.1", port, undefined, "/stox", 2);
+  try {
+    await assert.rejects(c.post(ping("nobody"), 2000));
+  } finally {
+    c.close();
+  }
+  const s = await server(() => { /* never answers */ });
+  const d = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 1);
+  const pending = d.post(ping("pending"), 5000);
+  await sleep(50);
+  d.close();
+  await assert.rejects(pending, /closed/);
+  await s.close();
+});
