@@ -84,7 +84,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
       const failed = sipSender.failAll("Kamailio link lost");
       if (failed > 0) log.warn("kamailio link lost with SIP requests in flight", { answered_as_timeout: failed });
     },
-    onEvent: (value) => dispatchKamailioEvent(value, {
+    onEvent: (value) => { health.onTraffic(); dispatchKamailioEvent(value, {
       hello: (h) => { domains.fromKamailio(h); log.info("kamailio hello", { sip_domains: h.sip_domains, xmpp_domains: h.xmpp_domains }); },
       "sip.message": (ev) => {
         if (sipInFlight >= cfg.max_in_flight) {
@@ -111,7 +111,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
       "sip.result": (ev) => sipSender.onResult(ev),
       error: (ev) => log.warn("kamailio refused a frame", { code: ev.code, message: ev.message }),
       pong: (ev) => health.onPong(ev.ref),
-    }, metrics, log),
+    }, metrics, log); },
   });
   const health = new LinkHealth({
     intervalMs: cfg.ping_interval_ms, timeoutMs: cfg.ping_interval_ms,

@@ -34,7 +34,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDefines?: Record<string, string | true>; bridgeExtra?: Record<string, string>; dnsServer?: string; s2sPort?: number; foreignSipDomains?: string[] } = {}): Promise<Stack> {
+export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDefines?: Record<string, string | true>; kamailioShmMb?: number; bridgeExtra?: Record<string, string>; dnsServer?: string; s2sPort?: number; foreignSipDomains?: string[] } = {}): Promise<Stack> {
   const dir = tempDir("e2e");
   const [sip, http, evapi, c2s, s2sFree] = await freePorts(5) as [number, number, number, number, number];
   const s2s = opts.s2sPort ?? s2sFree;
@@ -43,6 +43,7 @@ export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDef
     dir: path.join(dir, "kamailio"), sipPort: sip, httpPort: http, evapiPort: evapi,
     xmppDomains: [XMPP_DOMAIN], sipDomains: [SIP_DOMAIN], timeoutMs: opts.kamailioTimeoutMs ?? 8000,
     ...(opts.kamailioDefines !== undefined ? { defines: opts.kamailioDefines } : {}),
+    ...(opts.kamailioShmMb !== undefined ? { shmMb: opts.kamailioShmMb } : {}),
   });
   const prosody = await startProsody({
     dir: path.join(dir, "prosody"), c2sPort: c2s, s2sPort: s2s, bridgeSocket: socket, vhost: XMPP_DOMAIN,

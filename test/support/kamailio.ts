@@ -20,6 +20,8 @@ export interface KamailioOptions {
   xmppDomains: string[];
   sipDomains: string[];
   timeoutMs?: number;
+  /** Shared memory in MB (-m); load tests need more than the default 256. */
+  shmMb?: number;
   /** Extra -A defines: a string value is passed as is (quote strings yourself), true = flag. */
   defines?: Record<string, string | true>;
 }
@@ -61,7 +63,7 @@ export function kamailioArgs(opts: KamailioOptions): string[] {
   const args = [
     // -M: stox.cfg with pv_buffer_size=131072 outgrew the default 8 MB of private
     // memory (pv_reinit_buffer after parsing found no free 128 KiB fragment).
-    "-f", exampleConfig(), "-DD", "-E", "-m", "256", "-M", "32",
+    "-f", exampleConfig(), "-DD", "-E", "-m", String(opts.shmMb ?? 256), "-M", "32",
     "-Y", opts.dir, "-P", path.join(opts.dir, "kamailio.pid"), "-w", opts.dir,
   ];
   for (const [name, value] of Object.entries(defines)) {

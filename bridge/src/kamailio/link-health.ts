@@ -36,10 +36,20 @@ export class LinkHealth {
 
   /** Called for every `pong` event from evapi. */
   onPong(ref: string | undefined): void {
-    if (this.waiting !== undefined && ref === this.waiting.id) {
-      clearTimeout(this.waiting.deadline);
-      this.waiting = undefined;
-    }
+    if (this.waiting !== undefined && ref === this.waiting.id) this.alive();
+  }
+
+  /**
+   * Called for every evapi frame: traffic proves the link is alive. Under load
+   * the pong may queue behind thousands of events; a busy link is not a dead one.
+   */
+  onTraffic(): void {
+    if (this.waiting !== undefined) this.alive();
+  }
+
+  private alive(): void {
+    clearTimeout(this.waiting!.deadline);
+    this.waiting = undefined;
   }
 
   private probe(): void {
