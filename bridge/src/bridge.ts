@@ -42,6 +42,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
   const prosody = new ProsodyLink({
     ...(cfg.prosody_socket.startsWith("tcp:") ? { tcp: parseTcp(cfg.prosody_socket) } : { socketPath: cfg.prosody_socket }),
     socketMode: cfg.prosody_socket_mode,
+    ...(cfg.prosody_socket_group !== undefined ? { socketGroup: cfg.prosody_socket_group } : {}),
     ...(cfg.secret !== undefined ? { secret: cfg.secret } : {}),
     maxFrame: 262144,
     pingIntervalMs: cfg.ping_interval_ms,

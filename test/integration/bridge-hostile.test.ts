@@ -24,7 +24,7 @@ before(async () => {
   dir = tempDir("hostile");
   kam = new FakeKamailio();
   await kam.start();
-  bridge = await startBridge({ dir, evapiPort: kam.evapiPort, httpPort: kam.httpPort, prosodySocket: path.join(dir, "p.sock"), extra: { secret: "s3cret-value", ping_interval_ms: "500" } }, [/"msg":"bridge started"/]);
+  bridge = await startBridge({ dir, evapiPort: kam.evapiPort, httpPort: kam.httpPort, prosodySocket: path.join(dir, "p.sock"), extra: { secret: "s3cret-value", ping_interval_ms: "500", prosody_socket_group: "prosody" } }, [/"msg":"bridge started"/]);
   pro = new FakeProsody(path.join(dir, "p.sock"), { secret: "s3cret-value" });
   await pro.connect();
   await kam.until(() => kam.hellos.length > 0, 5000, "bridge hello on evapi");
@@ -187,8 +187,11 @@ test("a re-sent stanza (same frame id after a reconnect) is not sent to SIP twic
 }));
 
 test("who may connect: the socket is owner/group only, and a Prosody with a wrong secret is refused and logged", () => withLog(async () => {
-  const mode = fs.statSync(path.join(dir, "p.sock")).mode & 0o777;
+  const st = fs.statSync(path.join(dir, "p.sock"));
+  const mode = st.mode & 0o777;
   assert.equal(mode & 0o007, 0, `socket mode ${mode.toString(8)}`);
+  const prosodyGid = /^prosody:[^:]*:(\d+):/m.exec(fs.readFileSync("/etc/group", "utf8"))?.[1];
+  assert.equal(String(st.gid), prosodyGid, "the socket belongs to Debian's prosody group");
   const rogue = new FakeProsody(path.join(dir, "p.sock"), { secret: "wrong-secret" });
   await rogue.connect();
   await rogue.until(() => rogue.of("error").length > 0 || rogue.closed, 5000, "refusal");

@@ -22,6 +22,8 @@ export class FakeKamailio {
   answer: (body: any) => { status: number; body: unknown } = () => ({ status: 200, body: { ok: true } });
   /** The final SIP code reported (over evapi) for each sip.send; undefined = never. */
   resultFor: (cmd: any) => number | undefined = () => 200;
+  /** false = a half-open evapi link: HTTP pings get no pong on evapi. */
+  answerPings = true;
   evapiPort = 0;
   httpPort = 0;
 
@@ -36,7 +38,7 @@ export class FakeKamailio {
         let body: any;
         try { body = JSON.parse(Buffer.concat(chunks).toString("utf8")); } catch { body = undefined; }
         this.commands.push({ body, headers: req.headers });
-        if (body?.type === "ping") this.sendEvent({ type: "pong", v: 1, id: `pong-${body.id}`, ref: body.id });
+        if (body?.type === "ping" && this.answerPings) this.sendEvent({ type: "pong", v: 1, id: `pong-${body.id}`, ref: body.id });
         const code = body?.type === "sip.send" ? this.resultFor(body) : undefined;
         if (code !== undefined) setImmediate(() => this.sendEvent({ type: "sip.result", v: 1, id: `r-${body.id}`, ref: body.id, code, evtype: 1 }));
         const a = this.answer(body);

@@ -13,6 +13,8 @@ export class FakeProsody {
   closed = false;
   /** Outcome for each xmpp.deliver (undefined = never answer). */
   outcome: (frame: any) => Record<string, unknown> | undefined = () => ({ outcome: "delivered" });
+  /** false = a half-open peer: pings go unanswered. */
+  answerPings = true;
 
   constructor(private readonly path: string, private readonly hello: Record<string, unknown> = {}) {}
 
@@ -30,7 +32,7 @@ export class FakeProsody {
           const o = this.outcome(f);
           if (o !== undefined) this.send({ type: "xmpp.outcome", v: 1, id: `o-${f.id}`, ref: f.id, ...o });
         }
-        if (f.type === "ping") this.send({ type: "pong", v: 1, id: `p-${f.id}`, ref: f.id });
+        if (f.type === "ping" && this.answerPings) this.send({ type: "pong", v: 1, id: `p-${f.id}`, ref: f.id });
       }
       this.wake();
     });

@@ -13,12 +13,15 @@ import {
   type BridgeToProsody, type ErrorFrame, type ProsodyHello, type ResolveRequest, type XmppOutcome, type XmppStanzaFrame,
 } from "../../../common/src/wire/frames.js";
 import type { Logger } from "../runtime/log.js";
+import { restrictSocket } from "./socket-owner.js";
 import type { Metrics } from "../runtime/metrics.js";
 
 export interface ProsodyLinkOptions {
   readonly socketPath?: string;
   readonly tcp?: { host: string; port: number };
   readonly socketMode: number;
+  /** Group given the socket (e.g. Debian's `prosody`); unset = the bridge's own group. */
+  readonly socketGroup?: string;
   readonly secret?: string;
   readonly maxFrame: number;
   readonly onHello: (hello: ProsodyHello) => void;
@@ -58,7 +61,7 @@ export class ProsodyLink {
     if (this.opts.socketPath !== undefined) {
       fs.rmSync(this.opts.socketPath, { force: true });
       await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(this.opts.socketPath, resolve); });
-      fs.chmodSync(this.opts.socketPath, this.opts.socketMode); // design §5: only the prosody user/group may connect
+      restrictSocket(this.opts.socketPath, this.opts.socketMode, this.opts.socketGroup); // design §5: only the prosody user/group may connect
     } else if (this.opts.tcp !== undefined) {
       const { host, port } = this.opts.tcp;
       await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(port, host, resolve); });

@@ -12,6 +12,8 @@ export const bridgeConfigSchema = z.object({
   kamailio_http_port: z.coerce.number().int().min(1).max(65535).default(5071),
   prosody_socket: z.string().default("/run/stox/prosody.sock"),
   prosody_socket_mode: z.coerce.number().int().default(0o660),
+  /** Group of the socket file: give it to the account Prosody runs as (Debian: `prosody`). */
+  prosody_socket_group: z.string().min(1).optional(),
   secret: z.string().min(8).optional(),
   /** How long the bridge waits for Prosody's delivery outcome; keep below Kamailio's STOX_TIMEOUT. */
   deliver_timeout_ms: z.coerce.number().int().positive().default(4000),
