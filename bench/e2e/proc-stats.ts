@@ -103,7 +103,21 @@ export interface Watched {
  * UAC) count from zero; processes that end inside it keep their last
  * reading, so call sample() often (the PeakSampler does, every 500 ms).
  */
+/** Busy ticks of the whole machine (all CPUs: everything but idle and iowait) from /proc/stat. */
+export function machineBusyTicks(): number {
+  try {
+    const line = fs.readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal guest guest_nice (guest is inside user)
+    return (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 export class CpuWindow {
+  private machine0 = 0;
+  private machine1 = 0;
   private readonly first = new Map<string, Map<number, number>>();
   private readonly last = new Map<string, Map<number, number>>();
   private t0 = 0;
@@ -114,6 +128,7 @@ export class CpuWindow {
 
   start(): void {
     this.t0 = performance.now();
+    this.machine0 = machineBusyTicks();
     this.open = true;
     for (const w of this.watched) {
       const m = new Map<number, number>();
@@ -140,6 +155,7 @@ export class CpuWindow {
       this.sample();
       this.open = false;
       this.t1 = performance.now();
+      this.machine1 = machineBusyTicks();
     }
     const seconds = (this.t1 - this.t0) / 1000;
     const out: Record<string, number> = {};
@@ -149,6 +165,11 @@ export class CpuWindow {
       for (const [pid, t] of this.last.get(w.name)!) ticks += t - (first.get(pid) ?? 0);
       out[w.name] = seconds > 0 ? Math.round((ticks / CLK_TCK / seconds) * 1000) / 10 : 0;
     }
+    // the whole machine, and what none of the watched processes used: other sessions' work,
+    // kernel threads (softirq of loopback traffic can land there) — a disturbed step shows here
+    const machine = seconds > 0 ? Math.round(((this.machine1 - this.machine0) / CLK_TCK / seconds) * 1000) / 10 : 0;
+    out.machine = machine;
+    out.other = Math.round((machine - Object.entries(out).filter(([k]) => k !== "machine").reduce((a, [, v]) => a + v, 0)) * 10) / 10;
     return out;
   }
 

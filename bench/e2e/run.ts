@@ -68,6 +68,8 @@ const MODES: Record<"quick" | "full", Mode> = {
 
 /** Pass/fail limits for a step. */
 export const LIMITS = { p99Ms: 100, minAchieved: 0.95 };
+/** CPU (% of one core) used outside the benchmark's processes above which a failed step is repeated. */
+export const DISTURBED = 20;
 /** The issue's goals (reported, not asserted). */
 export const GOALS = { ratio: 0.7, addedP99Ms: 5, bridgeRssMb: 150 };
 
@@ -95,6 +97,8 @@ export interface StepResult {
   readonly bridgeSockets: { min: number; max: number };
   readonly pass: boolean;
   readonly why: string[];
+  /** Set when the step failed while other work on the machine used > DISTURBED % of a core (it was repeated). */
+  readonly disturbed?: boolean;
 }
 
 export interface PathResult {
@@ -196,7 +200,7 @@ async function main(): Promise<void> {
     log(`bridge sockets before any load: ${socketsBeforeLoad}`);
 
     let stepNo = 0;
-    const measure = async (p: BenchPath, rate: number, seconds: number, kind: StepResult["kind"]): Promise<StepResult> => {
+    const measureOnce = async (p: BenchPath, rate: number, seconds: number, kind: StepResult["kind"]): Promise<StepResult> => {
       const step = ++stepNo;
       const cpu = new CpuWindow(watched);
       const sampler = new PeakSampler(watched, bridgePid, cpu);
@@ -215,8 +219,20 @@ async function main(): Promise<void> {
       all.push(r);
       log(`  ${kind.padEnd(9)} path ${p.id} @ ${String(rate).padStart(6)}/s: sent ${r.sent} ok ${r.ok} recv ${r.received} ` +
         `e2e p50 ${fmt(r.e2e.p50)} p99 ${fmt(r.e2e.p99)} ms${r.rtt ? ` rtt p99 ${fmt(r.rtt.p99)} ms` : ""} ` +
-        `cpu k ${r.cpu.kamailio} p ${r.cpu.prosody} b ${r.cpu.bridge} gen ${genCpu(p, r)} → ${r.pass ? "pass" : "FAIL " + r.why.join("; ")}`);
+        `cpu k ${r.cpu.kamailio} p ${r.cpu.prosody} b ${r.cpu.bridge} gen ${genCpu(p, r)} other ${r.cpu.other} → ${r.pass ? "pass" : "FAIL " + r.why.join("; ")}`);
       await sleep(mode.pauseMs);
+      return r;
+    };
+    // The machine may be shared: a step that fails while something outside the benchmark
+    // used more than DISTURBED % of a core is measured once more (the first result is kept in the JSON).
+    const measure = async (p: BenchPath, rate: number, seconds: number, kind: StepResult["kind"]): Promise<StepResult> => {
+      let r = await measureOnce(p, rate, seconds, kind);
+      if (!r.pass && (r.cpu.other ?? 0) > DISTURBED) {
+        log(`  step disturbed (other processes used ${r.cpu.other} % of a core): once more`);
+        (r as { disturbed?: boolean }).disturbed = true;
+        await sleep(1000);
+        r = await measureOnce(p, rate, seconds, kind);
+      }
       return r;
     };
 
