@@ -64,6 +64,7 @@ modules_enabled = {
 	"roster"; "saslauth"; "disco"; "ping";
 	"dialback";     -- s2s authentication without certificates (loopback tests, the resolution e2e)
 	"offline";      -- autoloaded in 0.12 anyway; listed because stox reports "stored" through it
+	"smacks";       -- XEP-0198: clients learn which stanzas the server never took (restarts, lost links)
 	"admin_shell";  -- prosodyctl --config FILE shell "module:reload('stox')"
 	"stox";         -- on every VirtualHost: route/remote interception + the bridge link
 }

@@ -48,6 +48,10 @@ declare module "@xmpp/client" {
     on(ev: "error" | "offline" | "online", fn: (e: any) => void): void;
     off(ev: string, fn: (...a: any[]) => void): void;
     jid: { toString(): string } | null;
+    /** "online" once the session is bound; "connecting", "opening", "offline"… otherwise. */
+    status: string;
+    /** XEP-0198: "fail" for each stanza the server never acknowledged. */
+    streamManagement: { on(ev: "fail" | "ack", fn: (stanza: Element) => void): void; enabled: boolean };
   }
   export function client(opts: Record<string, unknown>): Client;
 }
