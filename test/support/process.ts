@@ -37,6 +37,7 @@ export function startProcess(name: string, cmd: string, args: string[], logFile:
     async stop(signal = "SIGTERM", ms = 5000) {
       if (exited || child.pid === undefined) return;
       const done = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGCONT"); // a test may have paused it (SIGSTOP); a stopped process ignores SIGTERM
       child.kill(signal);
       const timer = sleep(ms).then(() => { if (!exited) child.kill("SIGKILL"); });
       await Promise.race([done, timer]);
