@@ -3,18 +3,23 @@
  * evapi drops client frames split in the length prefix, so it is not used
  * for commands).
  *
- * A small HTTP/1.1 client of its own rather than node:http, for two reasons
- * the end-to-end benchmark showed (bench/e2e, README "Benchmark results"):
+ * A small HTTP/1.1 client of its own rather than node:http, for what the
+ * end-to-end benchmark showed (bench/e2e, README "Benchmark results"):
  *  - the bridge holds a constant number of sockets whatever the load: a
  *    fixed pool of keep-alive connections is opened at start and re-opened
  *    (with backoff) when Kamailio closes one;
- *  - commands issued in the same tick are pipelined on one connection in a
- *    single write (Kamailio's xhttp answers pipelined requests in order):
- *    node:http spent most of the bridge's time in one writev per request and
- *    in its per-request machinery.
- * Each connection carries at most `maxDepth` commands in flight; a command
- * that gets no answer within its timeout fails, and so does the connection
- * it waits on (with every command behind it: the answers are in order).
+ *  - node:http spent ~40 % of the bridge's busy time in its per-request
+ *    machinery and one writev per request; here a request is one string,
+ *    and the commands of one tick that go to the same connection share a
+ *    write (HTTP/1.1 pipelining: Kamailio's xhttp answers them in order).
+ * Pipelining stays shallow (`maxDepth` per connection, 2 by default):
+ * Kamailio 5.6 searches everything it has buffered on a connection for
+ * "Expect: 100-continue" once per request (tcp_http11_continue), so a deep
+ * pipeline costs it quadratic time (str_casesearch rose to 10-40 % of its
+ * CPU with 32 in flight). Commands beyond the pool's capacity wait here, in
+ * order. A command that gets no answer within its timeout fails, and so does
+ * the connection it waits on, with every command behind it (answers come in
+ * order); a waiting command that times out just fails.
  */
 import net from "node:net";
 import type { KamailioCommand } from "../../../common/src/wire/frames.js";
@@ -25,10 +30,13 @@ export interface CommandAnswer {
   readonly body: unknown;
 }
 
-interface InFlight {
+interface Pending {
+  readonly request: string;
   readonly resolve: (a: CommandAnswer) => void;
   readonly reject: (e: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
+  /** The connection carrying it; undefined while it waits for room. */
+  conn: Connection | undefined;
 }
 
 const MAX_HEAD = 16384;
@@ -37,7 +45,7 @@ const MAX_BODY = 1 << 20;
 /** One keep-alive connection: requests out in order, answers matched in order. */
 class Connection {
   socket: net.Socket | undefined;
-  readonly inFlight: InFlight[] = [];
+  readonly inFlight: Pending[] = [];
   private out: string[] = [];
   private flushScheduled = false;
   private buf: Buffer | undefined;
@@ -45,15 +53,10 @@ class Connection {
   private retry: NodeJS.Timeout | undefined;
   closed = false;
 
-  constructor(private readonly host: string, private readonly port: number) {}
+  constructor(private readonly host: string, private readonly port: number, private readonly onRoom: (c: Connection) => void) {}
 
   get up(): boolean {
     return this.socket !== undefined && !this.socket.destroyed;
-  }
-
-  /** True while this connection has writes waiting for this tick's flush. */
-  get batching(): boolean {
-    return this.flushScheduled;
   }
 
   open(): void {
@@ -64,23 +67,26 @@ class Connection {
     this.socket = socket;
     this.buf = undefined;
     socket.setKeepAlive(true, 5000);
-    socket.on("connect", () => { this.attempt = 0; });
+    socket.on("connect", () => { this.attempt = 0; this.onRoom(this); });
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", () => { /* 'close' follows and fails what is in flight */ });
     socket.on("close", () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.failAll(new Error("connection to kamailio closed"));
-      if (!this.closed && this.retry === undefined) this.retry = setTimeout(() => { this.retry = undefined; this.open(); }, backoffDelay(this.attempt++, 100, 5000));
+      if (!this.closed && this.retry === undefined) {
+        this.retry = setTimeout(() => { this.retry = undefined; this.open(); }, backoffDelay(this.attempt++, 100, 5000));
+      }
     });
   }
 
-  send(request: string, entry: InFlight): void {
-    this.inFlight.push(entry);
-    this.out.push(request);
+  send(p: Pending): void {
+    p.conn = this;
+    this.inFlight.push(p);
+    this.out.push(p.request);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // every command issued before the event loop moves on goes out in one write
+    // the commands issued before the event loop moves on go out in one write
     process.nextTick(() => this.flush());
   }
 
@@ -107,11 +113,12 @@ class Connection {
 
   private failAll(e: Error): void {
     this.out = [];
-    for (const f of this.inFlight.splice(0)) { clearTimeout(f.timer); f.reject(e); }
+    for (const p of this.inFlight.splice(0)) { clearTimeout(p.timer); p.reject(e); }
   }
 
   private onData(chunk: Buffer): void {
     let buf = this.buf === undefined ? chunk : Buffer.concat([this.buf, chunk]);
+    let answered = false;
     for (;;) {
       const headEnd = buf.indexOf("\r\n\r\n");
       if (headEnd < 0) {
@@ -131,32 +138,35 @@ class Connection {
       const text = buf.toString("utf8", headEnd + 4, total);
       buf = buf.subarray(total);
       if (code < 200) continue; // 1xx: the final answer follows
-      const entry = this.inFlight.shift();
-      if (entry === undefined) return this.abort(new Error("unsolicited answer from kamailio"));
-      clearTimeout(entry.timer);
+      const p = this.inFlight.shift();
+      if (p === undefined) return this.abort(new Error("unsolicited answer from kamailio"));
+      clearTimeout(p.timer);
       let body: unknown = text;
       try { body = JSON.parse(text); } catch { /* keep text */ }
-      entry.resolve({ status: code, body });
+      p.resolve({ status: code, body });
+      answered = true;
       if (/^connection:[ \t]*close/im.test(head)) { this.buf = undefined; this.socket?.end(); return; }
     }
     this.buf = buf.length > 0 ? buf : undefined;
+    if (answered) this.onRoom(this);
   }
 }
 
 export class CommandClient {
   private readonly pool: Connection[];
   private readonly prefix: string;
+  private readonly waiting: Pending[] = [];
   private next = 0;
 
   /**
-   * Opens `connections` keep-alive connections to host:port at once (the
-   * default 4 matches the example cfg's tcp_children); each carries at most
-   * `maxDepth` commands in flight. Commands beyond that wait in `waiting`.
+   * Opens `connections` keep-alive connections to host:port at once (4 by
+   * default: the example cfg's tcp_children); each carries at most
+   * `maxDepth` commands at a time.
    */
-  constructor(private readonly host: string, private readonly port: number, secret?: string, path = "/stox", connections = 4, private readonly maxDepth = 32) {
+  constructor(host: string, port: number, secret?: string, path = "/stox", connections = 4, private readonly maxDepth = 2) {
     this.prefix = `POST ${path} HTTP/1.1\r\nHost: ${host.includes(":") ? `[${host}]` : host}:${port}\r\nContent-Type: application/json\r\n` +
       (secret !== undefined ? `X-Stox-Secret: ${secret}\r\n` : "") + "Content-Length: ";
-    this.pool = Array.from({ length: Math.max(1, connections) }, () => new Connection(host, port));
+    this.pool = Array.from({ length: Math.max(1, connections) }, () => new Connection(host, port, (c) => this.drain(c)));
     for (const c of this.pool) c.open();
   }
 
@@ -164,10 +174,21 @@ export class CommandClient {
     const json = JSON.stringify(command);
     const request = `${this.prefix}${Buffer.byteLength(json, "utf8")}\r\n\r\n${json}`;
     return new Promise((resolve, reject) => {
+      const p: Pending = { request, resolve, reject, timer: undefined, conn: undefined };
+      p.timer = setTimeout(() => this.expire(p), timeoutMs);
       const conn = this.pick();
-      if (conn === undefined) { reject(new Error("kamailio unreachable: no command connection")); return; }
-      const timer = setTimeout(() => conn.abort(new Error("command timed out")), timeoutMs);
-      conn.send(request, { resolve, reject, timer });
+      if (conn !== undefined) { conn.send(p); return; }
+      if (!this.pool.some((c) => c.up)) {
+        // nothing is up (Kamailio down or restarting): connect one now rather than after its
+        // backoff; the command rides on it and fails at once if the connect does
+        const c = this.pool.find((x) => !x.closed);
+        c?.open();
+        if (c?.up) { c.send(p); return; }
+        clearTimeout(p.timer);
+        reject(new Error("kamailio unreachable: no command connection"));
+        return;
+      }
+      this.waiting.push(p);
     });
   }
 
@@ -176,31 +197,38 @@ export class CommandClient {
     return this.pool.filter((c) => c.up).length;
   }
 
-  close(): void {
-    for (const c of this.pool) c.close();
+  /** Commands waiting for room on a connection. */
+  get queued(): number {
+    return this.waiting.length;
   }
 
-  /**
-   * The connection already collecting this tick's batch while it has room;
-   * otherwise the least loaded connection that is up (round-robin among
-   * equals); if none is up, one is re-opened at once (the command waits for
-   * its connect, or fails with it).
-   */
+  close(): void {
+    for (const c of this.pool) c.close();
+    for (const p of this.waiting.splice(0)) { clearTimeout(p.timer); p.reject(new Error("command client closed")); }
+  }
+
+  private expire(p: Pending): void {
+    if (p.conn !== undefined) { p.conn.abort(new Error("command timed out")); return; }
+    const i = this.waiting.indexOf(p);
+    if (i >= 0) this.waiting.splice(i, 1);
+    p.reject(new Error("command timed out"));
+  }
+
+  /** Room on `c` (an answer came, or it connected): the oldest waiting commands go there. */
+  private drain(c: Connection): void {
+    while (this.waiting.length > 0 && c.up && c.inFlight.length < this.maxDepth) c.send(this.waiting.shift()!);
+  }
+
+  /** The least loaded connection that is up and has room (round-robin among equals), if any. */
   private pick(): Connection | undefined {
+    if (this.waiting.length > 0) return undefined; // keep the order: the queue goes first
     let best: Connection | undefined;
     for (let i = 0; i < this.pool.length; i++) {
       const c = this.pool[(this.next + i) % this.pool.length]!;
       if (!c.up || c.inFlight.length >= this.maxDepth) continue;
-      if (c.batching) return c;
       if (best === undefined || c.inFlight.length < best.inFlight.length) best = c;
     }
-    if (best !== undefined) {
-      this.next = (this.pool.indexOf(best) + 1) % this.pool.length;
-      return best;
-    }
-    const down = this.pool.find((c) => !c.up && !c.closed);
-    if (down !== undefined) { down.open(); return down; }
-    // every connection is up and full: the least loaded takes it anyway (bounded by the callers' caps)
-    return this.pool.reduce((a, b) => (b.inFlight.length < a.inFlight.length ? b : a));
+    if (best !== undefined) this.next = (this.pool.indexOf(best) + 1) % this.pool.length;
+    return best;
   }
 }

@@ -152,3 +152,31 @@ test("nothing listening: the command fails at once, close() fails what is in fli
   await assert.rejects(pending, /closed/);
   await s.close();
 });
+
+test("pipelining stays shallow: at most maxDepth per connection are out; the rest wait in order and a waiting one can time out alone", async () => {
+  const held: Array<() => void> = [];
+  const s = await server((body, _req, res) => held.push(() => json(res, 200, { ok: true, echo: body.id })));
+  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 2, 2);
+  try {
+    await until(() => s.connections() === 2);
+    const answers = Array.from({ length: 10 }, (_, i) => c.post(ping(`q${i}`), 5000));
+    const late = c.post(ping("late"), 100);
+    await until(() => s.seen.length >= 4);
+    await sleep(50);
+    assert.equal(s.seen.length, 4, "2 connections × depth 2 out, the rest waiting");
+    assert.equal(c.queued, 7);
+    await assert.rejects(late, /timed out/);
+    assert.equal(c.sockets, 2, "a waiting command's timeout costs no connection");
+    for (let round = 0; round < 10 && held.length > 0; round++) {
+      for (const release of held.splice(0)) release();
+      await sleep(30);
+    }
+    const got = await Promise.all(answers);
+    got.forEach((a, i) => assert.deepEqual(a.body, { ok: true, echo: `q${i}` }));
+    // in order per connection; across the two connections, arrival order is theirs
+    assert.deepEqual(s.seen.map((x) => JSON.parse(x.body).id).sort(), Array.from({ length: 10 }, (_, i) => `q${i}`).sort());
+  } finally {
+    c.close();
+    await s.close();
+  }
+});
