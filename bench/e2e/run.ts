@@ -8,7 +8,10 @@
  *
  * Options: --quick, --paths=1,2,3,4, --out=DIR (default bench/results),
  * --cpu-prof (profile the bridge with node --cpu-prof; the .cpuprofile lands
- * in the run's temp dir), --keep (keep the temp dir).
+ * in the run's temp dir), --keep (keep the temp dir), --fixed=R1,R2
+ * [--seconds=S] (only these rates, no search: for profiling), and
+ * --kamailio-nodelay (diagnosis: Kamailio with an LD_PRELOAD shim that sets
+ * TCP_NODELAY on accepted sockets, bench/e2e/diag/accept-nodelay.c).
  *
  * For each path: the highest offered rate sustained with zero loss and p99
  * latency ≤ 100 ms (rates stepped up geometrically until a step fails, then
@@ -118,16 +121,17 @@ export interface PathResult {
 }
 
 function parseArgs(argv: string[]) {
-  const opts = { quick: false, paths: [1, 2, 3, 4] as number[], out: path.join(ROOT, "bench/results"), cpuProf: false, keep: false, fixed: [] as number[], seconds: 0 };
+  const opts = { quick: false, paths: [1, 2, 3, 4] as number[], out: path.join(ROOT, "bench/results"), cpuProf: false, keep: false, fixed: [] as number[], seconds: 0, kamailioNodelay: false };
   for (const a of argv) {
     if (a === "--quick") opts.quick = true;
     else if (a === "--cpu-prof") opts.cpuProf = true;
     else if (a === "--keep") opts.keep = true;
+    else if (a === "--kamailio-nodelay") opts.kamailioNodelay = true;
     else if (a.startsWith("--paths=")) opts.paths = a.slice(8).split(",").map(Number).filter((n) => n >= 1 && n <= 4);
     else if (a.startsWith("--out=")) opts.out = path.resolve(a.slice(6));
     else if (a.startsWith("--fixed=")) opts.fixed = a.slice(8).split(",").map(Number).filter((n) => n > 0);
     else if (a.startsWith("--seconds=")) opts.seconds = Number(a.slice(10));
-    else throw new Error(`unknown option ${a} (--quick, --paths=1,2,3,4, --out=DIR, --cpu-prof, --keep, --fixed=R1,R2 [--seconds=S])`);
+    else throw new Error(`unknown option ${a} (--quick, --paths=1,2,3,4, --out=DIR, --cpu-prof, --keep, --fixed=R1,R2 [--seconds=S], --kamailio-nodelay)`);
   }
   return opts;
 }
@@ -156,8 +160,11 @@ async function main(): Promise<void> {
   const results: PathResult[] = [];
   const all: StepResult[] = [];
   try {
+    const kamailioEnv = opts.kamailioNodelay ? { LD_PRELOAD: buildNodelayShim(dir) } : undefined;
+    if (kamailioEnv) log(`diagnosis: Kamailio runs with ${kamailioEnv.LD_PRELOAD} (TCP_NODELAY on accepted sockets, evapi included)`);
     stack = await startBenchStack({
       dir, users: [...senders, ...receivers], shmMb: 1024,
+      ...(kamailioEnv !== undefined ? { kamailioEnv } : {}),
       ...(opts.cpuProf ? { bridgeNodeFlags: ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, "profile")}`] } : {}),
     });
     const st = stack;
@@ -314,14 +321,17 @@ async function main(): Promise<void> {
       prosodyVmHwmMb: hwm.prosody,
       goals: goals(results, { socketsAtRest, peakSockets, socketsAfter, bridgePeakRss }),
       cpuProfile: opts.cpuProf ? path.join(dir, "profile") : undefined,
+      diagnosis: opts.kamailioNodelay ? "Kamailio ran with the accept-nodelay shim (TCP_NODELAY on evapi): not the product as shipped" : undefined,
     };
     fs.mkdirSync(opts.out, { recursive: true });
     const stamp = started.toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
-    const base = path.join(opts.out, `${stamp}-${mode.name}`);
+    const variant = `${opts.fixed.length > 0 ? "-fixed" : ""}${opts.kamailioNodelay ? "-kamailio-nodelay" : ""}`;
+    const base = path.join(opts.out, `${stamp}-${mode.name}${variant}`);
     fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + "\n");
     const svg = renderSvg(report);
     fs.writeFileSync(`${base}.svg`, svg);
-    fs.writeFileSync(path.join(opts.out, "latest.svg"), svg);
+    // latest.svg: the last complete run of the product as shipped
+    if (variant === "") fs.writeFileSync(path.join(opts.out, "latest.svg"), svg);
     const md = renderMarkdown(report);
     fs.writeFileSync(`${base}.md`, md);
     process.stdout.write("\n" + md + "\n");
@@ -338,6 +348,13 @@ async function main(): Promise<void> {
     if (!opts.keep && !opts.cpuProf) fs.rmSync(dir, { recursive: true, force: true });
     log("done");
   }
+}
+
+/** Compiles bench/e2e/diag/accept-nodelay.c (gcc) into `dir`; returns the .so path. */
+function buildNodelayShim(dir: string): string {
+  const out = path.join(dir, "accept-nodelay.so");
+  execFileSync("gcc", ["-shared", "-fPIC", "-O2", "-o", out, path.join(ROOT, "bench/e2e/diag/accept-nodelay.c"), "-ldl"], { stdio: "inherit" });
+  return out;
 }
 
 function pidList(pid: number | undefined): number[] {

@@ -38,6 +38,8 @@ export interface StackOptions {
   bridgeFlags?: Record<string, string>;
   /** Extra node flags for the bridge (e.g. --cpu-prof). */
   bridgeNodeFlags?: string[];
+  /** Extra environment for Kamailio only (the --kamailio-nodelay diagnosis sets LD_PRELOAD). */
+  kamailioEnv?: Record<string, string>;
 }
 
 export async function startBenchStack(opts: StackOptions): Promise<BenchStack> {
@@ -51,7 +53,8 @@ export async function startBenchStack(opts: StackOptions): Promise<BenchStack> {
   });
   const m = args.indexOf("-m");
   if (m >= 0) args[m + 1] = String(opts.shmMb);
-  const kamailio = startProcess("kamailio", "kamailio", args, path.join(kamDir, "kamailio.log"), { cwd: kamDir });
+  const kamailio = startProcess("kamailio", "kamailio", args, path.join(kamDir, "kamailio.log"),
+    { cwd: kamDir, ...(opts.kamailioEnv !== undefined ? { env: { ...process.env, ...opts.kamailioEnv } } : {}) });
   const stopKamailio = async () => {
     const pid = kamailio.child.pid;
     const children = pid === undefined ? [] : processTree(pid).slice(1);
