@@ -65,7 +65,7 @@ const MODES: Record<"quick" | "full", Mode> = {
   },
   full: {
     name: "full", stepSeconds: 10, halfSeconds: 15, refSeconds: 10, warmupSeconds: 3, growth: 1.5, maxSteps: 14, bisections: 3,
-    settleMs: 5000, pauseMs: 1500, start: { 1: 500, 2: 500, 3: 250, 4: 250 },
+    settleMs: 5000, pauseMs: 1500, start: { 1: 1000, 2: 1000, 3: 250, 4: 250 },
   },
 };
 
