@@ -8,6 +8,7 @@ import type { ReportLike } from "./report-md.js";
 
 const COLORS: Record<number, string> = { 1: "#4e79a7", 2: "#59a14f", 3: "#f28e2b", 4: "#e15759" };
 const NAMES: Record<number, string> = { 1: "1 SIP ceiling", 2: "2 XMPP ceiling", 3: "3 SIP→XMPP (stox)", 4: "4 XMPP→SIP (stox)" };
+const BAR: Record<number, [string, string]> = { 1: ["1 SIP", "ceiling"], 2: ["2 XMPP", "ceiling"], 3: ["3 SIP→XMPP", "stox"], 4: ["4 XMPP→SIP", "stox"] };
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const n = (x: number) => (Math.round(x * 10) / 10).toString();
@@ -20,13 +21,13 @@ function niceMax(x: number): number {
 }
 
 export function renderSvg(r: ReportLike): string {
-  const W = 1000, H = 520;
+  const W = 1000, H = 590;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   const m = r.machine;
   out.push(`<text x="20" y="24" font-size="16" font-weight="bold">stox end-to-end benchmark (${esc(r.mode)}), ${esc(r.date.slice(0, 16).replace("T", " "))} UTC</text>`);
-  out.push(`<text x="20" y="42" fill="#555">${esc(`${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, Node ${m.node}, Kamailio ${m.kamailio}, Prosody ${m.prosody}, sipp ${m.sipp} — servers, bridge and load generators share the machine`)}</text>`);
+  out.push(`<text x="20" y="42" fill="#555" font-size="11">${esc(`${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, Node ${m.node}, Kamailio ${m.kamailio}, Prosody ${m.prosody}, sipp ${m.sipp.replace(/-.*/, "")}; servers, bridge and load generators share the ${m.cpus} cores`)}</text>`);
 
   // left: max sustained rate per path
   const L = { x: 70, y: 70, w: 360, h: 300 };
@@ -46,14 +47,15 @@ export function renderSvg(r: ReportLike): string {
     out.push(`<rect x="${n(x)}" y="${n(L.y + L.h - bh)}" width="${n(bw)}" height="${n(bh)}" fill="${COLORS[p.id]}"/>`);
     const label = p.ratio !== undefined ? `${p.maxRate} (${Math.round(p.ratio * 100)} %)` : `${p.maxRate}`;
     out.push(`<text x="${n(x + bw / 2)}" y="${n(L.y + L.h - bh - 5)}" text-anchor="middle">${esc(label)}</text>`);
-    out.push(`<text x="${n(x + bw / 2)}" y="${L.y + L.h + 16}" text-anchor="middle">${esc(NAMES[p.id]!)}</text>`);
+    out.push(`<text x="${n(x + bw / 2)}" y="${L.y + L.h + 15}" text-anchor="middle" font-size="11">${esc(BAR[p.id]![0])}</text>`);
+    out.push(`<text x="${n(x + bw / 2)}" y="${L.y + L.h + 28}" text-anchor="middle" font-size="11" fill="#555">${esc(BAR[p.id]![1])}</text>`);
   });
   const natives = r.paths.filter((p) => !p.viaBridge && p.maxRate > 0).map((p) => p.maxRate);
   if (natives.length === 2) {
     const goal = 0.7 * Math.min(...natives);
     const y = L.y + L.h - (L.h * goal) / maxRate;
     out.push(`<line x1="${L.x}" y1="${n(y)}" x2="${L.x + L.w}" y2="${n(y)}" stroke="#333" stroke-dasharray="5,4"/>`);
-    out.push(`<text x="${L.x + L.w}" y="${n(y - 4)}" text-anchor="end" fill="#333">goal: 70 % of the lower ceiling = ${Math.round(goal)}</text>`);
+    out.push(`<text x="${L.x + L.w}" y="${n(y - 4)}" text-anchor="end" fill="#333" font-size="11">goal 70 %: ${Math.round(goal)}</text>`);
   }
   out.push(`<line x1="${L.x}" y1="${L.y + L.h}" x2="${L.x + L.w}" y2="${L.y + L.h}" stroke="#333"/>`);
 
@@ -83,21 +85,21 @@ export function renderSvg(r: ReportLike): string {
     }
   }
   r.paths.forEach((p, i) => {
-    const x = R.x + (i % 2) * 200, y = R.y + R.h + 36 + Math.floor(i / 2) * 16;
+    const x = R.x + (i % 2) * 200, y = R.y + R.h + 40 + Math.floor(i / 2) * 16;
     out.push(`<rect x="${x}" y="${y - 9}" width="10" height="10" fill="${COLORS[p.id]}"/><text x="${x + 14}" y="${y}">${esc(NAMES[p.id]!)}</text>`);
   });
 
   // bottom: half-load latency table
-  const T = { x: 20, y: 440 };
+  const T = { x: 20, y: 450 };
   out.push(`<text x="${T.x}" y="${T.y}" font-weight="bold">at half the sustained rate (one-way, ms)</text>`);
   r.paths.forEach((p, i) => {
     const h = p.half;
     const text = h === undefined ? `${NAMES[p.id]}: –` :
-      `${NAMES[p.id]} @ ${h.offered}/s: p50 ${h.e2e.p50} / p99 ${h.e2e.p99}${h.rtt ? ` (SIP 200: p50 ${h.rtt.p50} / p99 ${h.rtt.p99})` : ""}; CPU K ${h.cpu.kamailio} P ${h.cpu.prosody} B ${h.cpu.bridge} %`;
-    out.push(`<text x="${T.x + (i % 2) * 490}" y="${T.y + 20 + Math.floor(i / 2) * 18}" fill="${COLORS[p.id]}">${esc(text)}</text>`);
+      `${NAMES[p.id]} @ ${h.offered}/s: p50 ${h.e2e.p50} / p99 ${h.e2e.p99}${h.rtt ? ` (SIP 200: p50 ${h.rtt.p50} / p99 ${h.rtt.p99})` : ""}; CPU % Kamailio ${h.cpu.kamailio}, Prosody ${h.cpu.prosody}, bridge ${h.cpu.bridge}`;
+    out.push(`<text x="${T.x}" y="${T.y + 20 + i * 18}" fill="${COLORS[p.id]}">${esc(text)}</text>`);
   });
   const b = r.bridge;
-  out.push(`<text x="${T.x}" y="${T.y + 64}" fill="#333">${esc(`bridge: sockets ${b.socketsAtRest} at rest / ${b.socketsPeak} at peak; peak RSS ${b.peakRssMb} MB`)}</text>`);
+  out.push(`<text x="${T.x}" y="${T.y + 102}" fill="#333">${esc(`bridge: sockets ${b.socketsAtRest} at rest / ${b.socketsPeak} at peak; peak RSS ${b.peakRssMb} MB at sustained rates (${b.peakRssOverloadMb ?? b.peakRssMb} MB with the overload steps)`)}</text>`);
   out.push("</svg>");
   return out.join("\n") + "\n";
 }
