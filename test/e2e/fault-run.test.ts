@@ -26,7 +26,8 @@ let bob: SipPeer;       // SIP sender (SIP → XMPP)
 let alice: SipPeer;     // SIP receiver (XMPP → SIP), registered over TCP
 
 before(async () => {
-  stack = await startStack({ kamailioTimeoutMs: 8000, bridgeExtra: { deliver_timeout_ms: "3000", sip_result_timeout_ms: "6000" } });
+  // XEP-0198 on: the XMPP client must learn which stanzas a restarting Prosody never took.
+  stack = await startStack({ prosodySmacks: true, kamailioTimeoutMs: 8000, bridgeExtra: { deliver_timeout_ms: "3000", sip_result_timeout_ms: "6000" } });
   juliet = await connectClient({ port: stack.ports.c2s, domain: XMPP_DOMAIN, username: "juliet", password: "juliet-secret" });
   romeo = await connectClient({ port: stack.ports.c2s, domain: XMPP_DOMAIN, username: "romeo", password: "romeo-secret" });
   bob = await SipPeer.open("tcp", { host: "127.0.0.1", port: stack.ports.sip });

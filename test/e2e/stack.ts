@@ -34,7 +34,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDefines?: Record<string, string | true>; kamailioShmMb?: number; bridgeExtra?: Record<string, string>; dnsServer?: string; s2sPort?: number; foreignSipDomains?: string[] } = {}): Promise<Stack> {
+export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDefines?: Record<string, string | true>; kamailioShmMb?: number; prosodySmacks?: boolean; bridgeExtra?: Record<string, string>; dnsServer?: string; s2sPort?: number; foreignSipDomains?: string[] } = {}): Promise<Stack> {
   const dir = tempDir("e2e");
   const [sip, http, evapi, c2s, s2sFree] = await freePorts(5) as [number, number, number, number, number];
   const s2s = opts.s2sPort ?? s2sFree;
@@ -49,6 +49,7 @@ export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDef
     dir: path.join(dir, "prosody"), c2sPort: c2s, s2sPort: s2s, bridgeSocket: socket, vhost: XMPP_DOMAIN,
     sipComponent: SIP_DOMAIN, foreignSipDomains: opts.foreignSipDomains ?? ["sip.example.org"], users: XMPP_USERS,
     ...(opts.dnsServer !== undefined ? { dnsServer: opts.dnsServer } : {}),
+    ...(opts.prosodySmacks === true ? { smacks: true } : {}),
   } as Parameters<typeof startProsody>[0]);
   let launches = 0;
   const launch = (extra: Record<string, string> = {}) =>

@@ -37,6 +37,8 @@ export interface ProsodyOptions {
   bridgeTcpPort?: number;
   /** stox_secret, sent in hello. */
   secret?: string;
+  /** Load mod_smacks (XEP-0198). */
+  smacks?: boolean;
   /** stox_queue_size (default 1000). */
   queueSize?: number;
   /** stox_done_timeout, seconds (default 120). */
@@ -103,7 +105,7 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
   };
   const optional: [string, unknown][] = [
     ["STOX_READ_TIMEOUT", opts.readTimeout], ["STOX_TCP_PORT", opts.bridgeTcpPort], ["STOX_SECRET", opts.secret],
-    ["STOX_QUEUE_SIZE", opts.queueSize], ["STOX_DONE_TIMEOUT", opts.doneTimeout],
+    ["STOX_QUEUE_SIZE", opts.queueSize], ["STOX_DONE_TIMEOUT", opts.doneTimeout], ["STOX_SMACKS", opts.smacks ? "1" : undefined],
     ["STOX_DNS", opts.dnsServer?.replace(/:(\d+)$/, "@$1")], // libunbound's forwarder syntax: IP@port
   ];
   for (const [name, value] of optional) if (value !== undefined) env[name] = String(value);
