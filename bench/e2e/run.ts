@@ -476,7 +476,7 @@ function machine() {
     os: `${os.type()} ${os.release()}`, debian, node: process.version,
     kamailio: version("kamailio", ["-v"], /version:\s+kamailio\s+(\S+)/i),
     prosody: version("prosodyctl", ["about"], /^Prosody\s+(\S+)/m),
-    sipp: version("sipp", ["-v"], /SIPp\s+(v\S+)/),
+    sipp: version("sipp", ["-v"], /SIPp\s+(v[^\s-]+)/),
   };
 }
 
