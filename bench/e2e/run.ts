@@ -335,7 +335,7 @@ async function main(): Promise<void> {
     const md = renderMarkdown(report);
     fs.writeFileSync(`${base}.md`, md);
     process.stdout.write("\n" + md + "\n");
-    log(`wrote ${base}.json, ${base}.svg, ${base}.md and ${path.join(opts.out, "latest.svg")}`);
+    log(`wrote ${base}.json, ${base}.svg, ${base}.md${variant === "" ? ` and ${path.join(opts.out, "latest.svg")}` : ""}`);
   } finally {
     await sippUas?.stop().catch(() => {});
     await uas?.stop().catch(() => {});
