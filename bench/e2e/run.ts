@@ -61,7 +61,7 @@ export interface Mode {
 const MODES: Record<"quick" | "full", Mode> = {
   quick: {
     name: "quick", stepSeconds: 2.5, halfSeconds: 3, refSeconds: 2.5, warmupSeconds: 1, growth: 2, maxSteps: 5, bisections: 1,
-    settleMs: 2500, pauseMs: 300, start: { 1: 1000, 2: 1000, 3: 500, 4: 500 },
+    settleMs: 2500, pauseMs: 300, start: { 1: 2000, 2: 2000, 3: 500, 4: 500 },
   },
   full: {
     name: "full", stepSeconds: 10, halfSeconds: 15, refSeconds: 10, warmupSeconds: 3, growth: 1.5, maxSteps: 14, bisections: 3,
