@@ -58,10 +58,17 @@ export function runUac(opts: {
     `127.0.0.1:${opts.kamailioPort}`,
   ], { cwd: opts.dir, stdio: ["ignore", out, out] });
   fs.closeSync(out);
-  const kill = setTimeout(() => child.kill("SIGKILL"), (opts.timeoutSec + 10) * 1000);
+  // sipp's own -timeout only stops new calls: calls whose answer was lost keep
+  // retransmitting. SIGTERM ends it (its logs are flushed); SIGKILL if it lingers.
+  let hard: NodeJS.Timeout | undefined;
+  const kill = setTimeout(() => {
+    child.kill("SIGTERM");
+    hard = setTimeout(() => child.kill("SIGKILL"), 3000);
+  }, opts.timeoutSec * 1000);
   const done = new Promise<UacResult>((resolve) => {
     child.on("exit", (code) => {
       clearTimeout(kill);
+      clearTimeout(hard);
       resolve(parseUac(logFile, outFile, code));
     });
   });

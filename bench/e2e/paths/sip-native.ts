@@ -16,7 +16,7 @@ export function sipNative(rig: Rig): BenchPath {
       const uac = runUac({
         root: rig.root, dir: rig.dir, kamailioPort: rig.stack.ports.sip, localPort: await freePort(),
         targets: rig.sippAors.map((u) => `${u}@${SIP_DOMAIN}`), from: `sipp-uac@${SIP_DOMAIN}`,
-        rate, count: Math.round(rate * seconds), step, timeoutSec: Math.ceil(seconds) + 8,
+        rate, count: Math.round(rate * seconds), step, timeoutSec: Math.ceil(seconds) + 6,
       });
       rig.uacPid = uac.child.pid;
       const r = await uac.done;

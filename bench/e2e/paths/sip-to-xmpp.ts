@@ -17,7 +17,7 @@ export function sipToXmpp(rig: Rig): BenchPath {
       const uac = runUac({
         root: rig.root, dir: rig.dir, kamailioPort: rig.stack.ports.sip, localPort: await freePort(),
         targets: rig.receivers, from: `sipp-uac@${SIP_DOMAIN}`,
-        rate, count: Math.round(rate * seconds), step, timeoutSec: Math.ceil(seconds) + 8,
+        rate, count: Math.round(rate * seconds), step, timeoutSec: Math.ceil(seconds) + 6,
       });
       rig.uacPid = uac.child.pid;
       const r = await uac.done;
