@@ -2,7 +2,7 @@
  * Wires the parts together; owns no mapping (style.md habit 14).
  * Kamailio events → flows → Prosody, and back.
  */
-import { randomUUID } from "node:crypto";
+import { newId } from "./runtime/ids.js";
 import { PROTOCOL_VERSION, type SipResumeCommand } from "../../common/src/wire/frames.js";
 import { newBranch, newTag } from "../../common/src/sip/header-values.js";
 import { EvapiClient } from "./kamailio/evapi-client.js";
@@ -53,7 +53,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
       if (earlier !== undefined) {
         // mod_stox re-sent it after a reconnect: never send it to SIP twice.
         metrics.frame("prosody", "duplicate-stanza");
-        if (earlier.state === "done") prosody.send({ type: "xmpp.stanza-done", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id, outcome: earlier.outcome });
+        if (earlier.state === "done") prosody.send({ type: "xmpp.stanza-done", v: PROTOCOL_VERSION, id: newId(), ref: frame.id, outcome: earlier.outcome });
         return;
       }
       handleXmppStanza(frame, {
@@ -65,10 +65,10 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
         isLocalSip: (d) => domains.isLocalSip(d),
         admit: (m) => resolution.loops.admitToSip(m),
         sendSip: (cmd) => sipSender.send(cmd),
-        bounce: (stanza) => { prosody.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id: randomUUID(), xml: stanza.toString() }); },
+        bounce: (stanza) => { prosody.send({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id: newId(), xml: stanza.toString() }); },
         done: (ref, outcome) => {
           dedupe.finish(ref, outcome);
-          prosody.send({ type: "xmpp.stanza-done", v: PROTOCOL_VERSION, id: randomUUID(), ref, outcome });
+          prosody.send({ type: "xmpp.stanza-done", v: PROTOCOL_VERSION, id: newId(), ref, outcome });
         },
         queues, metrics, log,
       });
@@ -92,7 +92,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
           // Backpressure (design §4): refuse at once with a retry hint rather than queue without bound.
           metrics.outcome("sip-to-xmpp", "refused", "overloaded", 0);
           const final = sipFinalForFailure(makeFailure("overloaded", "bridge at capacity", { retryAfter: cfg.retry_after_s }));
-          void commands.post({ type: "sip.resume", v: PROTOCOL_VERSION, id: randomUUID(), tindex: ev.tindex, tlabel: ev.tlabel, code: final.code, reason: final.reason, ...(final.hdrs ? { hdrs: final.hdrs } : {}) }).catch(() => {});
+          void commands.post({ type: "sip.resume", v: PROTOCOL_VERSION, id: newId(), tindex: ev.tindex, tlabel: ev.tlabel, code: final.code, reason: final.reason, ...(final.hdrs ? { hdrs: final.hdrs } : {}) }).catch(() => {});
           return;
         }
         sipInFlight++;

@@ -3,7 +3,7 @@
  * parsed, mapped, handed to Prosody, and its transaction resumed with the code
  * that reflects what Prosody did. Exactly one resume per event; counted.
  */
-import { randomUUID } from "node:crypto";
+import { newId } from "../runtime/ids.js";
 import type { SipMessageEvent, SipResumeCommand, XmppOutcome } from "../../../common/src/wire/frames.js";
 import { PROTOCOL_VERSION } from "../../../common/src/wire/frames.js";
 import { parseSipRequest } from "../../../common/src/sip/parse-request.js";
@@ -30,7 +30,7 @@ export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps)
   const raw = ev.msg !== undefined ? Buffer.from(ev.msg, "utf8") : Buffer.from(ev.msg_b64 ?? "", "base64");
   const resume = async (final: SipFinal, outcome: Outcome, detail: string) => {
     const cmd: SipResumeCommand = {
-      type: "sip.resume", v: PROTOCOL_VERSION, id: randomUUID(),
+      type: "sip.resume", v: PROTOCOL_VERSION, id: newId(),
       tindex: ev.tindex, tlabel: ev.tlabel, code: final.code, reason: final.reason,
       ...(final.hdrs !== undefined ? { hdrs: final.hdrs } : {}),
     };
@@ -48,7 +48,7 @@ export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps)
   }
   // Kamailio's $ru is the routing target after any retargeting (digest §5.4 "to").
   const req = { ...parsed.value, requestUri: ev.ruri };
-  const stanzaId = "stox-" + randomUUID();
+  const stanzaId = "stox-" + newId();
   const mapped = sipToXmpp(req, deps.context(stanzaId));
   if (!mapped.ok) {
     log.info("refused", { code: mapped.error.code, detail: mapped.error.detail });

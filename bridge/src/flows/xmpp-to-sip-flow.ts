@@ -4,7 +4,7 @@
  * final response ≥ 300 (or a timeout) comes back to the sender as the error
  * stanza RFC 7247 Table 3 gives. Exactly one outcome per stanza; counted.
  */
-import { randomUUID } from "node:crypto";
+import { newId } from "../runtime/ids.js";
 import type { Element } from "@xmpp/xml";
 import { PROTOCOL_VERSION, type SipSendCommand, type XmppStanzaFrame } from "../../../common/src/wire/frames.js";
 import { makeFailure, type Failure } from "../../../common/src/failure.js";
@@ -63,7 +63,7 @@ export function handleXmppStanza(frame: XmppStanzaFrame, deps: XmppToSipDeps): v
   const loop = deps.admit?.({ from: mapped.value.from, to, body: message.body, thread: stanza.getChildText("thread") ?? "", emittedThread: message.callId });
   if (loop !== undefined) return refuse(loop);
   const cmd: SipSendCommand = {
-    type: "sip.send", v: PROTOCOL_VERSION, id: randomUUID(),
+    type: "sip.send", v: PROTOCOL_VERSION, id: newId(),
     ruri: message.requestUri, to: message.toUri, from: message.fromUri, callid: message.callId,
     ...(message.subject !== undefined ? { subject: message.subject } : {}),
     ...(message.contentLanguage !== undefined ? { clang: message.contentLanguage } : {}),

@@ -4,8 +4,8 @@
  * (evapi writes block; a stalled reader stalls Kamailio's SIP workers), and
  * reconnects with jittered backoff.
  */
+import { newId } from "../runtime/ids.js";
 import net from "node:net";
-import { randomUUID } from "node:crypto";
 import { encodeNetstring, NetstringDecoder, FramingError } from "../../../common/src/wire/netstring.js";
 import { PROTOCOL_VERSION } from "../../../common/src/wire/frames.js";
 import { backoffDelay } from "../runtime/backoff.js";
@@ -58,7 +58,7 @@ export class EvapiClient {
     socket.on("connect", () => {
       this.attempt = 0;
       log.info("evapi connected", { host, port });
-      const hello = { type: "hello", v: PROTOCOL_VERSION, id: randomUUID(), role: "bridge", secret: this.opts.secret };
+      const hello = { type: "hello", v: PROTOCOL_VERSION, id: newId(), role: "bridge", secret: this.opts.secret };
       socket.write(encodeNetstring(JSON.stringify(hello)));
       this.opts.onState(true);
     });

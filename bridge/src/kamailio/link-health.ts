@@ -4,7 +4,7 @@
  * connection. A missing pong within `timeoutMs` means one of the two links is
  * dead or half-open: the evapi connection is dropped and re-established.
  */
-import { randomUUID } from "node:crypto";
+import { newId } from "../runtime/ids.js";
 import { PROTOCOL_VERSION, type PingCommand } from "../../../common/src/wire/frames.js";
 import type { Logger } from "../runtime/log.js";
 
@@ -54,7 +54,7 @@ export class LinkHealth {
 
   private probe(): void {
     if (!this.opts.isUp() || this.waiting !== undefined) return;
-    const id = randomUUID();
+    const id = newId();
     const deadline = setTimeout(() => {
       this.waiting = undefined;
       this.opts.log.warn("kamailio link silent: no pong, reconnecting evapi", { timeout_ms: this.opts.timeoutMs });

@@ -4,9 +4,9 @@
  * active peer (the latest that said `hello`). Requests that expect an answer
  * (`xmpp.deliver` → `xmpp.outcome`) are correlated by id with a timeout.
  */
+import { newId } from "../runtime/ids.js";
 import net from "node:net";
 import fs from "node:fs";
-import { randomUUID } from "node:crypto";
 import { decodeMsgpack, encodeFrame, FramingError, LengthPrefixedDecoder } from "../../../common/src/wire/length-prefixed.js";
 import {
   PROTOCOL_VERSION, parseFrame, prosodyHello, xmppOutcome, xmppStanza, ping, pong, errorFrame, resolveRequest,
@@ -80,7 +80,7 @@ export class ProsodyLink {
       s.destroy();
       return;
     }
-    s.write(encodeFrame({ type: "ping", v: PROTOCOL_VERSION, id: randomUUID() } satisfies BridgeToProsody));
+    s.write(encodeFrame({ type: "ping", v: PROTOCOL_VERSION, id: newId() } satisfies BridgeToProsody));
   }
 
   /**
@@ -90,7 +90,7 @@ export class ProsodyLink {
    * if the link is still down at the deadline the answer is "no-link".
    */
   deliver(xml: string, timeoutMs: number): Promise<DeliveryResult> {
-    const id = randomUUID();
+    const id = newId();
     if (this.active === undefined) return Promise.resolve("no-link");
     if (this.active.writableLength > (this.opts.maxBufferedBytes ?? 8 << 20)) return Promise.resolve("no-link");
     const frame = encodeFrame({ type: "xmpp.deliver", v: PROTOCOL_VERSION, id, xml } satisfies BridgeToProsody);
@@ -183,7 +183,7 @@ export class ProsodyLink {
       case "xmpp.outcome": this.settle(frame as XmppOutcome); break;
       case "xmpp.stanza": this.opts.onStanza(frame as XmppStanzaFrame); break;
       case "resolve": this.opts.onResolve?.(frame as ResolveRequest); break;
-      case "ping": socket.write(encodeFrame({ type: "pong", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id })); break;
+      case "ping": socket.write(encodeFrame({ type: "pong", v: PROTOCOL_VERSION, id: newId(), ref: frame.id })); break;
       case "error": this.onRefusal(frame as ErrorFrame); break;
     }
     return true;
@@ -198,7 +198,7 @@ export class ProsodyLink {
     }
     if (this.active !== undefined && this.active !== socket) this.active.destroy(); // the newest Prosody wins
     this.active = socket;
-    socket.write(encodeFrame({ type: "hello", v: PROTOCOL_VERSION, id: randomUUID(), ref: hello.id, role: "bridge", version: "0.1.0" }));
+    socket.write(encodeFrame({ type: "hello", v: PROTOCOL_VERSION, id: newId(), ref: hello.id, role: "bridge", version: "0.1.0" }));
     for (const p of this.pending.values()) socket.write(p.frame); // re-sent with the same ids
     this.opts.log.info("prosody link up", { hosts: hello.hosts, components: hello.components });
     this.opts.onHello(hello);
@@ -224,7 +224,7 @@ export class ProsodyLink {
   }
 
   private reject(socket: net.Socket, ref: string | undefined, code: string, message: string): void {
-    const frame: BridgeToProsody = { type: "error", v: PROTOCOL_VERSION, id: randomUUID(), code, message, ...(ref !== undefined ? { ref } : {}) };
+    const frame: BridgeToProsody = { type: "error", v: PROTOCOL_VERSION, id: newId(), code, message, ...(ref !== undefined ? { ref } : {}) };
     if (!socket.destroyed) socket.write(encodeFrame(frame));
   }
 }

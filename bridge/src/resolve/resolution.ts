@@ -4,7 +4,7 @@
  * guard, and the two ways adapters ask (docs/resolution.md):
  * Kamailio with `sip.message {resolve: true}`, Prosody with `resolve`.
  */
-import { randomUUID } from "node:crypto";
+import { newId } from "../runtime/ids.js";
 import { PROTOCOL_VERSION, type BridgeToProsody, type ResolveRequest, type SipMessageEvent, type SipResumeCommand } from "../../../common/src/wire/frames.js";
 import type { BridgeConfig } from "../runtime/config.js";
 import type { Logger } from "../runtime/log.js";
@@ -47,7 +47,7 @@ export function createResolution(cfg: ResolutionOptions, statics: () => StaticDo
       resolver.decide("xmpp", frame.domain).then((d) => {
         log.debug("domain resolved", { dir: "xmpp-to-sip", domain: frame.domain.slice(0, 253), verdict: d.classification.verdict, source: d.classification.source, route: d.route, ttl: d.ttl });
         send({
-          type: "resolved", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id,
+          type: "resolved", v: PROTOCOL_VERSION, id: newId(), ref: frame.id,
           domain: frame.domain, verdict: d.verdict, ttl: d.ttl,
           ...(d.failure?.code === "resolve-timeout" ? { timeout: true } : {}),
         });
@@ -55,7 +55,7 @@ export function createResolution(cfg: ResolutionOptions, statics: () => StaticDo
       }, (e: unknown) => {
         // mod_stox then routes the held stanzas natively (s2s).
         log.error("resolve failed", { domain: frame.domain.slice(0, 253), error: String(e) });
-        send({ type: "error", v: PROTOCOL_VERSION, id: randomUUID(), ref: frame.id, code: "internal-error", message: "resolution failed" });
+        send({ type: "error", v: PROTOCOL_VERSION, id: newId(), ref: frame.id, code: "internal-error", message: "resolution failed" });
       });
     },
     gateSipMessage(ev, resume, handle) {
