@@ -14,6 +14,7 @@ import { handleSipMessage } from "./flows/sip-to-xmpp-flow.js";
 import { handleXmppStanza } from "./flows/xmpp-to-sip-flow.js";
 import { DestinationQueues } from "./flows/destination-queue.js";
 import { StanzaDedupe } from "./flows/stanza-dedupe.js";
+import { resumeCommand } from "./kamailio/resume-command.js";
 import { LinkHealth } from "./kamailio/link-health.js";
 import { makeFailure } from "../../common/src/failure.js";
 import { sipFinalForFailure } from "./mapping/outcome-to-sip.js";
@@ -92,7 +93,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
           // Backpressure (design §4): refuse at once with a retry hint rather than queue without bound.
           metrics.outcome("sip-to-xmpp", "refused", "overloaded", 0);
           const final = sipFinalForFailure(makeFailure("overloaded", "bridge at capacity", { retryAfter: cfg.retry_after_s }));
-          void commands.post({ type: "sip.resume", v: PROTOCOL_VERSION, id: newId(), tindex: ev.tindex, tlabel: ev.tlabel, code: final.code, reason: final.reason, ...(final.hdrs ? { hdrs: final.hdrs } : {}) }).catch(() => {});
+          void commands.post(resumeCommand(ev, final.hdrs ? { code: final.code, reason: final.reason, hdrs: final.hdrs } : { code: final.code, reason: final.reason })).catch(() => {});
           return;
         }
         sipInFlight++;

@@ -5,7 +5,7 @@
  */
 import { newId } from "../runtime/ids.js";
 import type { SipMessageEvent, SipResumeCommand, XmppOutcome } from "../../../common/src/wire/frames.js";
-import { PROTOCOL_VERSION } from "../../../common/src/wire/frames.js";
+import { resumeCommand } from "../kamailio/resume-command.js";
 import { parseSipRequest } from "../../../common/src/sip/parse-request.js";
 import { sipToXmpp, type SipToXmppContext } from "../mapping/sip-to-xmpp.js";
 import { sipFinalForFailure, sipFinalForOutcome, type SipFinal } from "../mapping/outcome-to-sip.js";
@@ -29,11 +29,7 @@ export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps)
   const log = deps.log.child({ dir: "sip-to-xmpp", tx: `${ev.tindex}:${ev.tlabel}` });
   const raw = ev.msg !== undefined ? Buffer.from(ev.msg, "utf8") : Buffer.from(ev.msg_b64 ?? "", "base64");
   const resume = async (final: SipFinal, outcome: Outcome, detail: string) => {
-    const cmd: SipResumeCommand = {
-      type: "sip.resume", v: PROTOCOL_VERSION, id: newId(),
-      tindex: ev.tindex, tlabel: ev.tlabel, code: final.code, reason: final.reason,
-      ...(final.hdrs !== undefined ? { hdrs: final.hdrs } : {}),
-    };
+    const cmd = resumeCommand(ev, final.hdrs !== undefined ? { code: final.code, reason: final.reason, hdrs: final.hdrs } : { code: final.code, reason: final.reason });
     deps.metrics.outcome("sip-to-xmpp", outcome, detail, performance.now() - started);
     try { await deps.resume(cmd); } catch (e) {
       // Kamailio's failure route still answers the sender after STOX_TIMEOUT.

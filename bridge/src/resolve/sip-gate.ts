@@ -12,10 +12,10 @@
  * Every resume for such an event carries `cache` (the verdict and how long
  * Kamailio may keep it) unless the verdict must not be cached.
  */
-import { newId } from "../runtime/ids.js";
+import { resumeCommand } from "../kamailio/resume-command.js";
 import { parseSipUri } from "../../../common/src/address/index.js";
 import { makeFailure } from "../../../common/src/failure.js";
-import { PROTOCOL_VERSION, type DomainVerdict, type SipMessageEvent, type SipResumeCommand } from "../../../common/src/wire/frames.js";
+import { type DomainVerdict, type SipMessageEvent, type SipResumeCommand } from "../../../common/src/wire/frames.js";
 import { sipFinalForFailure } from "../mapping/outcome-to-sip.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
@@ -45,7 +45,7 @@ export async function gateSipMessage(
   const log = deps.log.child({ dir: "sip-to-xmpp", tx: `${ev.tindex}:${ev.tlabel}` });
   const answer = async (fields: Pick<SipResumeCommand, "code" | "reason"> & Partial<SipResumeCommand>) => {
     try {
-      await deps.resume({ type: "sip.resume", v: PROTOCOL_VERSION, id: newId(), tindex: ev.tindex, tlabel: ev.tlabel, ...fields });
+      await deps.resume(resumeCommand(ev, fields));
     } catch (e) {
       // Kamailio's failure route still answers the sender after STOX_TIMEOUT.
       log.error("resume failed", { code: fields.code, error: String(e) });

@@ -5,6 +5,7 @@
  * dropped (undefined) or replaced by a derived, valid one — never passed raw.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { sanitiseReasonText } from "../sip-reasons.js";
 
 export const HEADER_CAPS = { subject: 256, callId: 128, reason: 128, languageTag: 64 } as const;
 
@@ -23,9 +24,9 @@ export function sipSubject(text: string): string | undefined {
   return clean === "" ? undefined : clean;
 }
 
-/** Reason-Phrase / `<text/>`: printable text only. `reasonText("Busy\r\nX")` → `"Busy X"`. */
+/** Reason-Phrase / `<text/>`: printable text only. `reasonText("Busy\r\nX")` → `"Busy X"` (one sanitiser: sip-reasons.ts). */
 export function reasonText(text: string): string {
-  return capText(toWellFormed(text).replace(CONTROLS, " ").replace(/ {2,}/g, " ").trim(), HEADER_CAPS.reason).trim();
+  return sanitiseReasonText(text, HEADER_CAPS.reason);
 }
 
 // RFC 3261 §25: word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" /
