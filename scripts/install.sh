@@ -4,11 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Every package the example configs, the demo and the tests rely on. Installed
+# with --no-install-recommends, so a Recommends we depend on is named here.
 PACKAGES=(
-  kamailio kamailio-extra-modules kamailio-json-modules kamailio-utils-modules  # SIP host (evapi, jansson)
-  prosody lua-messagepack lua-socket                                          # XMPP host + mod_stox deps
-  sip-tester                                                                  # sipp, for e2e tests
-  dnsmasq-base                                                                # loopback DNS for resolution tests
+  kamailio kamailio-extra-modules    # SIP host; extra-modules: evapi, jansson
+  prosody lua-messagepack lua-socket # XMPP host; mod_stox's MessagePack and socket.unix
+  lua5.4-unbound                     # Prosody's DNS resolver (a Recommends of prosody): s2s in the resolution tests
+  sip-tester                         # sipp, for e2e tests and the benchmark
+  dnsmasq-base                       # loopback DNS server for resolution tests
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

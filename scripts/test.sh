@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
+bash scripts/preflight.sh   # names the package of any missing host prerequisite, then stops
 status=0
 for tier in unit integration e2e; do
   echo "=== ${tier} tests"

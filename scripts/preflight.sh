@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Checks every host prerequisite of the demo and the tests and names the Debian
+# package that provides each missing one, so a gap shows here at once instead of
+# as a timeout deep inside a test. Run by scripts/test.sh and scripts/demo.sh
+# after scripts/install.sh; on its own: `bash scripts/preflight.sh`.
+#
+# Environment (for tests of this script): STOX_PROGRAM_PATH (where programs are
+# looked up; default $PATH), STOX_KAMAILIO_MODULES (Kamailio's
+# module directory), STOX_LUA (the Lua 5.4 interpreter Prosody runs on),
+# STOX_MSGPACK_DIR (where lua-messagepack puts MessagePack.lua).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=10
+missing=()   # "what is missing -> package"
+
+need() { missing+=("$1 -> $2"); }
+
+# --- programs ---------------------------------------------------------------
+# command | Debian package
+PROGRAMS=(
+  "node|nodejs (>= ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR})"
+  "npm|npm"
+  "kamailio|kamailio"
+  "prosody|prosody"
+  "prosodyctl|prosody"
+  "sipp|sip-tester"
+  "dnsmasq|dnsmasq-base"
+)
+program_path="${STOX_PROGRAM_PATH:-$PATH}"
+for row in "${PROGRAMS[@]}"; do
+  cmd="${row%%|*}"; pkg="${row#*|}"
+  PATH="$program_path" command -v "$cmd" >/dev/null 2>&1 || need "program '$cmd'" "$pkg"
+done
+
+if node="$(PATH="$program_path" command -v node)"; then
+  version="$("$node" -p 'process.versions.node' 2>/dev/null || echo 0.0.0)"
+  IFS=. read -r major minor _ <<<"$version"
+  if [ "${major:-0}" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "${minor:-0}" -lt "$NODE_MIN_MINOR" ]; }; then
+    need "Node.js ${version} is too old (need >= ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR})" "nodejs (>= ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR})"
+  fi
+fi
+
+# --- Kamailio modules: every loadmodule of the example and test configs --------
+# Modules outside the kamailio package itself; the rest ship with kamailio.
+declare -A MODULE_PACKAGE=([evapi]=kamailio-extra-modules [jansson]=kamailio-extra-modules)
+modules_dir="${STOX_KAMAILIO_MODULES:-$(ls -d /usr/lib/*/kamailio/modules 2>/dev/null | head -n1)}"
+modules="$(grep -hoE 'loadmodule[[:space:]]+"[a-z_0-9]+\.so"' kamailio-module/*.cfg test/support/*.ts 2>/dev/null \
+  | sed -E 's/.*"([a-z_0-9]+)\.so"/\1/' | sort -u)"
+for m in $modules; do
+  [ -n "$modules_dir" ] && [ -f "$modules_dir/$m.so" ] || need "Kamailio module $m.so" "${MODULE_PACKAGE[$m]:-kamailio}"
+done
+
+# --- Lua modules Prosody and mod_stox require ---------------------------------
+# Lua module | Debian package. lunbound: Prosody's DNS resolver (a Recommends of
+# prosody that the resolution tests' unbound settings rely on).
+LUA_MODULES=(
+  "lunbound|lua5.4-unbound"
+  "socket.unix|lua-socket"
+  "lxp|lua-expat"
+  "lfs|lua-filesystem"
+)
+lua="${STOX_LUA:-lua5.4}"
+if ! command -v "$lua" >/dev/null 2>&1; then
+  need "Lua 5.4 interpreter ($lua)" "lua5.4"
+else
+  for row in "${LUA_MODULES[@]}"; do
+    mod="${row%%|*}"; pkg="${row#*|}"
+    "$lua" -e "require '$mod'" >/dev/null 2>&1 || need "Lua 5.4 module '$mod'" "$pkg"
+  done
+fi
+# mod_stox loads Debian's Lua 5.3 MessagePack.lua by path (prosody-module/stox_codec.lib.lua).
+[ -f "${STOX_MSGPACK_DIR:-/usr/share/lua/5.3}/MessagePack.lua" ] || need "MessagePack.lua for mod_stox" "lua-messagepack"
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "stox preflight: missing prerequisites (run: bash scripts/install.sh)" >&2
+  for m in "${missing[@]}"; do echo "  missing: $m" >&2; done
+  exit 1
+fi
+echo "stox preflight: all host prerequisites present"
