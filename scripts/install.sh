@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   kamailio kamailio-extra-modules    # SIP host; extra-modules: evapi, jansson
   prosody lua-messagepack lua-socket # XMPP host; mod_stox's MessagePack and socket.unix
-  lua5.4-unbound                     # Prosody's DNS resolver (a Recommends of prosody): s2s in the resolution tests
+  lua-unbound                        # lunbound, Prosody's DNS resolver (prosody Recommends lua5.4-unbound, which it provides): s2s in the resolution tests
   sip-tester                         # sipp, for e2e tests and the benchmark
   dnsmasq-base                       # loopback DNS server for resolution tests
 )

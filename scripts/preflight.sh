@@ -56,7 +56,7 @@ done
 # Lua module | Debian package. lunbound: Prosody's DNS resolver (a Recommends of
 # prosody that the resolution tests' unbound settings rely on).
 LUA_MODULES=(
-  "lunbound|lua5.4-unbound"
+  "lunbound|lua-unbound"
   "socket.unix|lua-socket"
   "lxp|lua-expat"
   "lfs|lua-filesystem"

@@ -52,11 +52,11 @@ test("preflight refuses a Node.js older than 20.10", () => {
   assert.match(r.out, /missing: Node\.js 20\.9\.0 is too old \(need >= 20\.10\) -> nodejs/);
 });
 
-test("preflight names lua5.4-unbound when Prosody's Lua lacks lunbound", () => {
+test("preflight names lua-unbound when Prosody's Lua lacks lunbound", () => {
   const dir = programDir([], { "fake-lua": 'case "$2" in *lunbound*) exit 1;; esac; exec lua5.4 "$@"' });
   const r = run({ STOX_LUA: path.join(dir, "fake-lua") });
   assert.equal(r.code, 1, r.out);
-  assert.match(r.out, /missing: Lua 5\.4 module 'lunbound' -> lua5\.4-unbound\n/);
+  assert.match(r.out, /missing: Lua 5\.4 module 'lunbound' -> lua-unbound\n/);
   assert.equal(r.out.match(/missing:/g)?.length, 1, r.out);
 });
 
@@ -75,4 +75,16 @@ test("preflight checks every Kamailio module the configs load, naming its packag
   const cfgModules = new Set(fs.readdirSync(path.join(ROOT, "kamailio-module")).filter((f) => f.endsWith(".cfg"))
     .flatMap((f) => [...fs.readFileSync(path.join(ROOT, "kamailio-module", f), "utf8").matchAll(/loadmodule\s+"([a-z_0-9]+)\.so"/g)].map((m) => m[1])));
   for (const m of cfgModules) assert.match(r.out, new RegExp(`missing: Kamailio module ${m}\\.so -> `), `${m} is not checked`);
+});
+
+test("install.sh names real packages: each reports installed afterwards (a virtual name would reinstall on every run)", () => {
+  const text = fs.readFileSync(path.join(ROOT, "scripts/install.sh"), "utf8");
+  const block = /PACKAGES=\(\n([\s\S]*?)\n\)/.exec(text)?.[1];
+  assert.ok(block !== undefined, "PACKAGES=( … ) not found in scripts/install.sh");
+  const names = block.split("\n").flatMap((line) => line.replace(/#.*/, "").trim().split(/\s+/)).filter((n) => n !== "");
+  assert.ok(names.length >= 8, names.join(" "));
+  for (const name of names) {
+    const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", name], { encoding: "utf8" });
+    assert.equal(r.stdout, "install ok installed", `${name}: ${r.stdout}${r.stderr}`);
+  }
 });
