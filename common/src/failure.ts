@@ -32,6 +32,19 @@ export const FAILURES = {
   "sips-not-allowed": { sip: 480, reason: "Temporarily Unavailable", xmpp: "not-acceptable", type: "cancel" },
   // --- messages and content (RFC 7572, RFC 3428) ---
   "sip-malformed": { sip: 400, reason: "Bad Request", xmpp: "bad-request", type: "modify" },
+  // Semantic errors in a SIP request (RFC 4475 §3.1.2, §3.3; docs/robustness.md
+  // "Parsing strictness"): refused, never translated. The reason phrase names
+  // the rule, since it is all a SIP sender sees (RFC 3261 §7.2 allows any phrase).
+  /** SIP-Version other than SIP/2.0 (RFC 3261 §21.5.6, RFC 4475 §3.1.2.16). */
+  "sip-version-unsupported": { sip: 505, reason: "Version Not Supported", xmpp: "bad-request", type: "modify" },
+  /** A second From/To/Call-ID/CSeq/… (RFC 3261 §7.3.1, RFC 4475 §3.3.8–9). */
+  "sip-duplicate-header": { sip: 400, reason: "Duplicate Header Field", xmpp: "bad-request", type: "modify" },
+  /** CSeq method ≠ request method (RFC 3261 §8.1.1.5, RFC 4475 §3.1.2.17–18). */
+  "sip-cseq-mismatch": { sip: 400, reason: "CSeq Method Mismatch", xmpp: "bad-request", type: "modify" },
+  /** CSeq number ≥ 2^31, Max-Forwards > 255 (RFC 3261 §8.1.1.5, §20.22; RFC 4475 §3.1.2.4). */
+  "sip-out-of-range": { sip: 400, reason: "Header Value Out of Range", xmpp: "bad-request", type: "modify" },
+  /** Content-Length not a number, or more than the body holds (RFC 3261 §18.3, §20.14; RFC 4475 §3.1.2.2–3). */
+  "sip-content-length": { sip: 400, reason: "Bad Content-Length", xmpp: "bad-request", type: "modify" },
   "stanza-malformed": { sip: 400, reason: "Bad Request", xmpp: "bad-request", type: "modify" },
   "not-a-message": { sip: 405, reason: "Method Not Allowed", xmpp: "feature-not-implemented", type: "cancel" },
   "unsupported-media-type": { sip: 415, reason: "Unsupported Media Type", xmpp: "not-acceptable", type: "modify" },

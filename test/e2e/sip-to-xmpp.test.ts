@@ -92,6 +92,52 @@ test("sips: Request-URI → 480 with Warning 380, never translated", () => withL
   assert.match(response.header("warning") ?? "", /^380 /);
 }));
 
+// Parsing strictness (docs/robustness.md): Kamailio relays $mb as received and
+// the bridge refuses semantic errors with the RFC 4475 answer. What Kamailio's
+// own parser rejects (a repeated From/To/Call-ID/CSeq, another SIP-Version)
+// never reaches the bridge: Kamailio drops it unanswered.
+type Verdict = { status: number; reason: string } | "dropped by Kamailio";
+const afterCSeq = (line: string) => (raw: string) => raw.replace(/^(CSeq: [^\r]*)\r$/m, `$1\r\n${line}\r`);
+const strict: Array<[string, (raw: string) => string, Verdict]> = [
+  ["CSeq method ≠ request method", (raw) => raw.replace(/^CSeq: (\d+) MESSAGE\r$/m, "CSeq: $1 INVITE\r"), { status: 400, reason: "CSeq Method Mismatch" }],
+  ["CSeq number 2^31", (raw) => raw.replace(/^CSeq: \d+ /m, "CSeq: 2147483648 "), { status: 400, reason: "Header Value Out of Range" }],
+  ["Content-Length beyond the body", (raw) => raw.replace(/^Content-Length: \d+/m, "Content-Length: 999"), { status: 400, reason: "Bad Content-Length" }],
+  ["a second Content-Type (compact c:)", afterCSeq("c: text/html"), { status: 400, reason: "Duplicate Header Field" }],
+  ["a second Subject (compact s:)", afterCSeq("Subject: one\r\ns: two"), { status: 400, reason: "Duplicate Header Field" }],
+  ["a second From (compact f:)", afterCSeq(`f: <sip:mallory@${SIP_DOMAIN}>;tag=2`), "dropped by Kamailio"],
+  ["SIP-Version SIP/7.0", (raw) => raw.replace(/ SIP\/2\.0\r\n/, " SIP/7.0\r\n"), "dropped by Kamailio"],
+];
+
+for (const [name, mangle, verdict] of strict) {
+  const expect = typeof verdict === "string" ? verdict : `${verdict.status} ${verdict.reason}`;
+  test(`through Kamailio: ${name} → ${expect}, nothing delivered`, () => withLogs(async () => {
+    const marker = `strict-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+    const { raw } = udp.buildRequest({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, callId: marker, body: marker });
+    const mangled = mangle(raw.toString("latin1"));
+    assert.notEqual(mangled, raw.toString("latin1"));
+    const refusals = () => stack.bridge.log().split("\n").filter((l) => l.includes('"msg":"refused","dir":"sip-to-xmpp"')).length;
+    const refusedBefore = refusals();
+    udp.send(Buffer.from(mangled, "latin1"));
+    if (typeof verdict !== "string") {
+      const response = await udp.waitFor((m) => m.status !== undefined && m.status >= 200 && m.header("call-id") === marker, 10000);
+      assert.deepEqual([response.status, response.reason], [verdict.status, verdict.reason]);
+    }
+    // A valid message sent after it arrives; by then the refused one would have too.
+    const after = `after-${marker}`;
+    const ok = juliet.waitFor((s) => bodyOf(s) === after, 8000, "follow-up message");
+    const { response: r2 } = await udp.request({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:alice@${SIP_DOMAIN}`, body: after }, 10000);
+    assert.equal(r2.status, 200);
+    await ok;
+    assert.equal(juliet.received.some((s) => bodyOf(s) === marker), false);
+    if (verdict === "dropped by Kamailio") {
+      assert.equal(udp.received.some((m) => m.header("call-id") === marker), false, "Kamailio answered");
+      assert.equal(refusals(), refusedBefore, "the bridge saw it");
+    } else {
+      assert.equal(refusals(), refusedBefore + 1);
+    }
+  }));
+}
+
 const hostile: Array<[string, Buffer | string, string | undefined, (status: number, delivered: string | undefined) => void]> = [
   ["</body><script>", "</body><script>alert(1)</script>", undefined, (st, d) => { assert.equal(st, 200); assert.equal(d, "</body><script>alert(1)</script>"); }],
   ["quotes and apostrophes", `"'"'&amp;`, undefined, (st, d) => { assert.equal(st, 200); assert.equal(d, `"'"'&amp;`); }],

@@ -66,7 +66,7 @@ test("valid traffic: a MESSAGE becomes one delivery and a 200 resume", () => wit
   assert.equal(kam.commands.find((c) => c.body?.type === "sip.resume")?.headers["x-stox-secret"], "s3cret-value");
 }));
 
-const refusals: Array<[string, Record<string, unknown>, number, RegExp?]> = [
+const refusals: Array<[string, Record<string, unknown>, number, RegExp?, string?]> = [
   ["broken SIP headers", { msg: "MESSAGE sip:juliet@xmpp.example SIP/2.0\r\nFrom <broken\r\n\r\nhi" }, 400],
   ["a request line that is not SIP", { msg: "GET / HTTP/1.1\r\n\r\n" }, 400],
   ["spoofed From (an XMPP domain)", { msg: rawMessage({ from: "sip:mallory@xmpp.example" }) }, 403],
@@ -77,14 +77,23 @@ const refusals: Array<[string, Record<string, unknown>, number, RegExp?]> = [
   ["unsupported content type", { msg: rawMessage().replace("text/plain", "application/x-evil") }, 415],
   ["oversized body (70 KB)", { msg: rawMessage({ body: "x".repeat(70000) }) }, 413],
   ["a password in the From URI", { msg: rawMessage({ from: "sip:romeo:pw@sip.example" }) }, 400],
+  // Parsing strictness (docs/robustness.md): the raw $mb in the event is held to RFC 4475's answers.
+  ["SIP-Version SIP/7.0", { msg: rawMessage().replace(" SIP/2.0\r\n", " SIP/7.0\r\n") }, 505, undefined, "Version Not Supported"],
+  ["CSeq method ≠ request method", { msg: rawMessage().replace("CSeq: 1 MESSAGE", "CSeq: 1 INVITE") }, 400, undefined, "CSeq Method Mismatch"],
+  ["a second From (compact f:)", { msg: rawMessage({ headers: ["f: <sip:mallory@sip.example>;tag=2"] }) }, 400],
+  ["a second Call-ID (compact i:)", { msg: rawMessage({ headers: ["i: other@host"] }) }, 400],
+  ["CSeq number 2^31", { msg: rawMessage().replace("CSeq: 1 ", "CSeq: 2147483648 ") }, 400],
+  ["Max-Forwards 256", { msg: rawMessage().replace("Max-Forwards: 69", "Max-Forwards: 256") }, 400],
+  ["Content-Length beyond the body", { msg: rawMessage({ body: "hello" }).replace("Content-Length: 5", "Content-Length: 6") }, 400],
 ];
 
-for (const [name, fields, code, warning] of refusals) {
+for (const [name, fields, code, warning, reason] of refusals) {
   test(`hostile SIP: ${name} → ${code}, nothing delivered`, () => withLog(async () => {
     const before = delivers();
     const r = await sipMessage(fields);
     assert.equal(r.code, code);
     if (warning) assert.match(r.hdrs?.warning ?? "", warning);
+    if (reason) assert.equal(r.reason, reason);
     if (code === 415) assert.match(r.hdrs?.accept ?? "", /text\/plain/);
     await sleep(50);
     assert.equal(delivers(), before);
@@ -167,6 +176,13 @@ test("hostile stanza: header injection via subject/thread/xml:lang is neutralise
 test("hostile stanza: XML injection in the body is carried as text, never as markup", () => withLog(async () => {
   const r = await stanza("<message from='juliet@xmpp.example/r' to='alice@sip.example'><body>&lt;/body&gt;&lt;script/&gt;</body></message>");
   assert.equal(r.sends[0]?.body, "</body><script/>");
+}));
+
+test("stanza strictness: a <body/> in another namespace is never sent as the message; an unknown type is normal", () => withLog(async () => {
+  const foreign = await stanza("<message from='juliet@xmpp.example/r' to='alice@sip.example'><body xmlns='urn:other'>not the body</body></message>");
+  assert.equal(foreign.sends.length, 0);
+  const mixed = await stanza("<message from='juliet@xmpp.example/r' to='alice@sip.example' type='x-unknown'><body xmlns='urn:other'>not the body</body><body>the body</body></message>");
+  assert.deepEqual(mixed.sends.map((c) => c.body), ["the body"]);
 }));
 
 test("an error stanza is never answered and never sent to SIP (RFC 6120 §8.3.1 rule 8)", () => withLog(async () => {

@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, type SipSendCommand, type XmppStanzaFrame } from "../
 import { makeFailure, type Failure } from "../../../common/src/failure.js";
 import type { Jid } from "../../../common/src/address/index.js";
 import { parseStanza } from "../../../common/src/xmpp/parse-stanza.js";
+import { contentChildText } from "../../../common/src/xmpp/stanza-content.js";
 import { stanzaErrorForSipAnswer } from "../../../common/src/rfc7247-errors.js";
 import { xmppToSip, type XmppToSipContext } from "../mapping/xmpp-to-sip.js";
 import { errorStanza, type OriginalStanza } from "../mapping/error-stanza.js";
@@ -60,7 +61,7 @@ export function handleXmppStanza(frame: XmppStanzaFrame, deps: XmppToSipDeps): v
     return deps.done(frame.id, "sent");
   }
   const { message, to } = mapped.value;
-  const loop = deps.admit?.({ from: mapped.value.from, to, body: message.body, thread: stanza.getChildText("thread") ?? "", emittedThread: message.callId });
+  const loop = deps.admit?.({ from: mapped.value.from, to, body: message.body, thread: contentChildText(stanza, "thread") ?? "", emittedThread: message.callId });
   if (loop !== undefined) return refuse(loop);
   const cmd: SipSendCommand = {
     type: "sip.send", v: PROTOCOL_VERSION, id: newId(),

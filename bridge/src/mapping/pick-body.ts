@@ -6,8 +6,12 @@
  * effective language equals the stanza's default language, else the first;
  * Content-Language is that body's effective language; the subject in the same
  * language, else the one without xml:lang, else the first.
+ *
+ * Only `<body/>` and `<subject/>` in the stanza's namespace count
+ * (common/src/xmpp/stanza-content.ts): `<body xmlns='urn:other'/>` is not a body.
  */
 import type { Element } from "@xmpp/xml";
+import { contentChildren } from "../../../common/src/xmpp/stanza-content.js";
 
 export interface ChosenBody {
   readonly text: string;
@@ -17,12 +21,12 @@ export interface ChosenBody {
 
 export function pickBody(stanza: Element): ChosenBody | undefined {
   const stanzaLang = stanza.attrs["xml:lang"];
-  const bodies = stanza.getChildren("body").filter((b) => b.text() !== "");
+  const bodies = contentChildren(stanza, "body").filter((b) => b.text() !== "");
   if (bodies.length === 0) return undefined;
   const langOf = (el: Element) => el.attrs["xml:lang"] ?? stanzaLang;
   const body = bodies.find((b) => langOf(b) === stanzaLang) ?? bodies[0]!;
   const lang = langOf(body);
-  const subjects = stanza.getChildren("subject");
+  const subjects = contentChildren(stanza, "subject");
   const subjectEl =
     subjects.find((s) => langOf(s) === lang) ?? subjects.find((s) => s.attrs["xml:lang"] === undefined) ?? subjects[0];
   const subject = subjectEl?.text();

@@ -13,6 +13,9 @@
  * | `<body/>`   | body, `text/plain;charset=UTF-8`                     |
  * | `id`        | kept beside the transaction for the error stanza     |
  * | `type`      | not mapped (note 2); `error` and `groupchat` not sent |
+ *
+ * An unknown `type` is `normal` (RFC 6121 §5.2.2). Only children in the
+ * stanza's namespace are read (common/src/xmpp/stanza-content.ts).
  */
 import type { Element } from "@xmpp/xml";
 import { bareJid, jidToSipUri, parseJid, type Jid } from "../../../common/src/address/index.js";
@@ -21,6 +24,7 @@ import { ok, type Result } from "../../../common/src/result.js";
 import { callIdForThread, languageTag, sipSubject } from "../../../common/src/sip/header-values.js";
 import type { OutgoingMessage } from "../../../common/src/sip/outgoing.js";
 import { renderSipRequest, type WireShape } from "../../../common/src/sip/render-request.js";
+import { contentChildText } from "../../../common/src/xmpp/stanza-content.js";
 import { pickBody } from "./pick-body.js";
 
 export const PAGER_MODE_LIMIT = 1300; // RFC 7572 §6, RFC 3428 §8
@@ -39,11 +43,12 @@ export type XmppToSipOutcome =
 
 export function xmppToSip(stanza: Element, ctx: XmppToSipContext): Result<XmppToSipOutcome, Failure> {
   if (stanza.name !== "message") return failure("not-a-message", `<${stanza.name}/> is not translated to SIP`);
-  const type = stanza.attrs.type ?? "normal";
+  // RFC 6121 §5.2.2: no type, or one not understood, MUST be treated as "normal" —
+  // which pager mode maps like chat and headline.
+  const type = stanza.attrs.type;
   // RFC 6120 §8.3.1 rule 8, digest S8: an error is never answered, nor turned into a request.
   if (type === "error") return ok({ kind: "ignore", reason: "error-stanza" });
   if (type === "groupchat") return failure("groupchat-unsupported", "groupchat is not mapped to pager mode");
-  if (!["normal", "chat", "headline"].includes(type)) return failure("stanza-malformed", "unknown message type");
 
   const from = parseJid(stanza.attrs.from ?? "");
   if (!from.ok) return from;
@@ -67,7 +72,7 @@ export function xmppToSip(stanza: Element, ctx: XmppToSipContext): Result<XmppTo
     requestUri: toUri.value,
     toUri: toUri.value,
     fromUri: fromUri.value,
-    callId: callIdForThread(stanza.getChildText("thread") ?? undefined),
+    callId: callIdForThread(contentChildText(stanza, "thread")),
     ...(subject !== undefined ? { subject } : {}),
     ...(contentLanguage !== undefined ? { contentLanguage } : {}),
     contentType: "text/plain;charset=UTF-8",

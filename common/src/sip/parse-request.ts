@@ -3,12 +3,16 @@
  * RFC asks for tolerance (LF line ends, header folding, compact names, any
  * header-name case); strict where sloppiness would let an attacker through
  * (a CR or LF inside a value, NUL in the head, Content-Length mismatch, caps).
+ * A request that parses but breaks a semantic rule (a SIP-Version other than
+ * SIP/2.0, a repeated From, a CSeq that does not match, …) is refused too:
+ * see ./request-rules.ts and docs/robustness.md "Parsing strictness".
  *
  * `parseSipRequest(Buffer.from("MESSAGE sip:a@b SIP/2.0\r\nTo: …\r\n\r\nhi"))`
  */
 import { failure, type Failure } from "../failure.js";
-import { ok, type Result } from "../result.js";
+import { err, ok, type Result } from "../result.js";
 import { COMPACT_HEADER_NAMES, type SipRequest } from "./message.js";
+import { checkRequestRules } from "./request-rules.js";
 
 /** Caps applied before any header is interpreted (digest S9). */
 export interface SipParseLimits {
@@ -20,6 +24,10 @@ export interface SipParseLimits {
 export const SIP_PARSE_LIMITS = { maxHeadBytes: 16384, maxHeaders: 128, maxBodyBytes: 65536 } as const satisfies SipParseLimits;
 
 const START_LINE = /^([A-Za-z0-9\-.!%*_+`'~]+) (\S+) SIP\/2\.0$/;
+// RFC 3261 §25: SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT. A well-formed
+// request line with any other version is answered 505 (RFC 3261 §21.5.6,
+// RFC 4475 §3.1.2.16), not 400.
+const OTHER_VERSION = /^[A-Za-z0-9\-.!%*_+`'~]+ \S+ SIP\/(\d+\.\d+)$/;
 const CONTENT_LENGTH = /^\d{1,9}$/;
 // A Map, not a lookup on the object: a header named "Constructor" or
 // "__proto__" must not pick up an Object.prototype member.
@@ -40,7 +48,11 @@ export function parseSipRequest(raw: Uint8Array, limits: SipParseLimits = SIP_PA
   const lines = unfold(splitLines(headText));
   const startLine = lines.shift() ?? "";
   const start = START_LINE.exec(startLine);
-  if (!start) return failure("sip-malformed", "bad request line");
+  if (!start) {
+    const version = OTHER_VERSION.exec(startLine);
+    if (version) return failure("sip-version-unsupported", `SIP-Version SIP/${version[1]!.slice(0, 16)} is not SIP/2.0`);
+    return failure("sip-malformed", "bad request line");
+  }
   if (lines.length > limits.maxHeaders) return failure("sip-malformed", "too many header fields");
 
   const headers = new Map<string, string[]>();
@@ -62,16 +74,18 @@ export function parseSipRequest(raw: Uint8Array, limits: SipParseLimits = SIP_PA
   let body = bytes.subarray(headEnd.at + headEnd.sep);
   const cl = headers.get("content-length")?.[0];
   if (cl !== undefined) {
-    if (!CONTENT_LENGTH.test(cl)) return failure("sip-malformed", "bad Content-Length");
+    if (!CONTENT_LENGTH.test(cl)) return failure("sip-content-length", "bad Content-Length");
     const n = Number(cl);
-    if (n > body.length) return failure("sip-malformed", "body shorter than Content-Length");
-    body = body.subarray(0, n); // RFC 3261 §18.3: extra bytes after the body are not part of it
+    if (n > body.length) return failure("sip-content-length", "body shorter than Content-Length"); // RFC 4475 §3.1.2.2
+    body = body.subarray(0, n); // RFC 3261 §18.3, RFC 4475 §3.1.1.8: extra bytes after the body are not part of it
   }
   if (body.length > limits.maxBodyBytes) return failure("body-too-large", "body exceeds the SIP size cap");
 
   const copy = new Uint8Array(body.length); // the caller owns it; the input buffer may be reused
   copy.set(body);
-  return ok({ method: start[1]!, requestUri: start[2]!, headers, body: copy });
+  const req: SipRequest = { method: start[1]!, requestUri: start[2]!, headers, body: copy };
+  const broken = checkRequestRules(req);
+  return broken === undefined ? ok(req) : err(broken);
 }
 
 const CR = 0x0d;

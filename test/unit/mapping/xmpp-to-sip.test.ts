@@ -90,6 +90,31 @@ test("groupchat is refused with feature-not-implemented", () => {
   assert.equal(!r.ok && r.error.xmpp, "feature-not-implemented");
 });
 
+test("an unknown type is treated as normal and translated (RFC 6121 §5.2.2)", () => {
+  for (const type of ["x-custom", "Chat", ""]) {
+    const out = send(`<message type='${type}' from='a@x.example/r' to='b@sip.example'><body>typed</body></message>`);
+    assert.equal(out.message.body, "typed", type);
+  }
+});
+
+test("a <body/> outside the stanza's namespace is not the body; the jabber:client one is", () => {
+  const only = xmppToSip(stanza("<message from='a@x.example/r' to='b@sip.example'><body xmlns='urn:other'>not me</body></message>"), xmppCtx);
+  assert.ok(only.ok && only.value.kind === "ignore" && only.value.reason === "no-body");
+  const both = send("<message from='a@x.example/r' to='b@sip.example'><body xmlns='urn:other'>not me</body><body>me</body></message>");
+  assert.equal(both.message.body, "me");
+  const explicit = send("<message xmlns='jabber:client' from='a@x.example/r' to='b@sip.example'><body>me too</body></message>");
+  assert.equal(explicit.message.body, "me too");
+});
+
+test("<subject/> and <thread/> outside the stanza's namespace are not read", () => {
+  const out = send("<message from='a@x.example/r' to='b@sip.example'><subject xmlns='urn:other'>fake</subject><thread xmlns='urn:other'>fake-thread</thread><body>x</body></message>");
+  assert.equal(out.message.subject, undefined);
+  assert.notEqual(out.message.callId, "fake-thread");
+  const real = send("<message from='a@x.example/r' to='b@sip.example'><subject xmlns='urn:other'>fake</subject><subject>real</subject><thread>real-thread</thread><body>x</body></message>");
+  assert.equal(real.message.subject, "real");
+  assert.equal(real.message.callId, "real-thread");
+});
+
 test("no body (chat state) → nothing is sent, never an empty MESSAGE", () => {
   const r = xmppToSip(stanza("<message from='a@x.example/r' to='b@sip.example'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>"), xmppCtx);
   assert.ok(r.ok && r.value.kind === "ignore" && r.value.reason === "no-body");

@@ -49,7 +49,8 @@ test("Content-Length bounds the body; a shorter body is refused", () => {
   const extra = parseSipRequest(crlf(BASIC, "hi and trailing junk"));
   assert.ok(extra.ok && Buffer.from(extra.value.body).toString() === "hi");
   const short = parseSipRequest(crlf([...BASIC.slice(0, -1), "Content-Length: 10"], "hi"));
-  assert.equal(!short.ok && short.error.code, "sip-malformed");
+  assert.equal(!short.ok && short.error.code, "sip-content-length"); // RFC 4475 §3.1.2.2
+  assert.equal(!short.ok && short.error.reason, "Bad Content-Length");
 });
 
 test("body bytes are kept exactly, even when not UTF-8", () => {
