@@ -3,16 +3,16 @@
  * Pure: a parsed stanza and read-only context in; the MESSAGE to send, a
  * deliberate "nothing to send", or a Failure out.
  *
- * | XMPP        | SIP                                                  |
- * |-------------|------------------------------------------------------|
- * | `to`        | Request-URI and To (bare AOR)                        |
- * | `from`      | From: bare JID + resource as `;gr=` inside `<>` (R2) |
- * | `<thread/>` | Call-ID (derived when not a valid Call-ID)           |
- * | `<subject/>`| Subject (controls stripped, capped)                  |
- * | `xml:lang`  | Content-Language                                     |
- * | `<body/>`   | body, `text/plain;charset=UTF-8`                     |
- * | `id`        | kept beside the transaction for the error stanza     |
- * | `type`      | not mapped (note 2); `error` and `groupchat` not sent |
+ * | XMPP        | SIP                                                      |
+ * |-------------|----------------------------------------------------------|
+ * | `to`        | Request-URI and To (bare AOR)                            |
+ * | `from`      | From: bare JID + resource as `;gr=` inside `<>` (note 1) |
+ * | `<thread/>` | Call-ID (derived when not a valid Call-ID)               |
+ * | `<subject/>`| Subject (controls stripped, capped)                      |
+ * | `xml:lang`  | Content-Language                                         |
+ * | `<body/>`   | body, `text/plain;charset=UTF-8`                         |
+ * | `id`        | kept beside the transaction for the error stanza         |
+ * | `type`      | not mapped (note 2); `error` and `groupchat` not sent    |
  */
 import type { Element } from "@xmpp/xml";
 import { bareJid, jidToSipUri, parseJid, type Jid } from "../../../common/src/address/index.js";
@@ -26,7 +26,7 @@ import { pickBody } from "./pick-body.js";
 export const PAGER_MODE_LIMIT = 1300; // RFC 7572 §6, RFC 3428 §8
 
 export interface XmppToSipContext {
-  /** XMPP domains served by the local Prosody: a `from` outside them is spoofed (digest S5). Empty = no check. */
+  /** XMPP domains served by the local Prosody: a `from` outside them is spoofed (docs/security.md). Empty = no check. */
   readonly localXmppDomains: ReadonlySet<string>;
   readonly maxSipBytes: number;
   /** Via, tags and CSeq as Kamailio will send them, so the size is exact. */
@@ -40,7 +40,7 @@ export type XmppToSipOutcome =
 export function xmppToSip(stanza: Element, ctx: XmppToSipContext): Result<XmppToSipOutcome, Failure> {
   if (stanza.name !== "message") return failure("not-a-message", `<${stanza.name}/> is not translated to SIP`);
   const type = stanza.attrs.type ?? "normal";
-  // RFC 6120 §8.3.1 rule 8, digest S8: an error is never answered, nor turned into a request.
+  // RFC 6120 §8.3.1 rule 8: an error is never answered, nor turned into a request.
   if (type === "error") return ok({ kind: "ignore", reason: "error-stanza" });
   if (type === "groupchat") return failure("groupchat-unsupported", "groupchat is not mapped to pager mode");
   if (!["normal", "chat", "headline"].includes(type)) return failure("stanza-malformed", "unknown message type");
@@ -56,7 +56,7 @@ export function xmppToSip(stanza: Element, ctx: XmppToSipContext): Result<XmppTo
   const chosen = pickBody(stanza);
   if (chosen === undefined) return ok({ kind: "ignore", reason: "no-body" }); // chat states, receipts: never an empty MESSAGE
 
-  const fromUri = jidToSipUri(from.value, { withGruu: true }); // R2: bare JID + ;gr=resource
+  const fromUri = jidToSipUri(from.value, { withGruu: true }); // RFC 7572 §4 note 1: bare JID + ;gr=resource
   if (!fromUri.ok) return fromUri;
   const toUri = jidToSipUri(bareJid(to.value), { withGruu: false });
   if (!toUri.ok) return toUri;
