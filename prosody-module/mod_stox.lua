@@ -43,7 +43,7 @@ local function positive_option(name, default)
 	return value;
 end
 
--- stox_tcp = { "127.0.0.1", 7777 }: net.server wants an IP literal; design §5 wants loopback.
+-- stox_tcp = { "127.0.0.1", 7777 }: net.server wants an IP literal; the link stays on loopback (docs/robustness.md).
 local function tcp_option()
 	local value = module:get_option_array("stox_tcp");
 	if not value then return nil; end
@@ -292,7 +292,7 @@ link = new_link({
 -- SIP pager-mode IM has no presence and no IQ: answer them deliberately rather
 -- than let mod_s2s try DNS for a SIP domain, or leave the sender waiting.
 -- Set when the server starts stopping: in-flight stanzas are bounced before
--- c2s sessions close, so no sender is left without an answer (design §4).
+-- c2s sessions close, so no sender is left without an answer (docs/robustness.md).
 local stopping = false;
 module:hook("server-stopping", function ()
 	stopping = true;

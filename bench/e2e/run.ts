@@ -28,6 +28,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../../test/support/ports.js";
 import { tempDir } from "../../test/support/process.js";
 import { startBenchStack, SIP_DOMAIN, XMPP_DOMAIN, type BenchStack } from "./stack.js";
+import { parseKamailioVersion, parseProsodyVersion, parseSippVersion } from "./tool-versions.js";
 import { WorkerHandle, type Answer } from "./gen/ipc.js";
 import { registerFromPort } from "./gen/sip-register.js";
 import { SippUas } from "./sipp.js";
@@ -465,18 +466,18 @@ function machine() {
   const cpus = os.cpus();
   let debian = "";
   try { debian = fs.readFileSync("/etc/debian_version", "utf8").trim(); } catch { /* not Debian */ }
-  const version = (cmd: string, args: string[], re: RegExp) => {
-    try { return re.exec(execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }))?.[1] ?? "?"; } catch (e) {
-      const out = String((e as { stdout?: string }).stdout ?? "");
-      return re.exec(out)?.[1] ?? "?";
+  // sipp -v exits non-zero after printing its version: read stdout either way.
+  const version = (cmd: string, args: string[], parse: (stdout: string) => string) => {
+    try { return parse(execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })); } catch (e) {
+      return parse(String((e as { stdout?: string }).stdout ?? ""));
     }
   };
   return {
     cpus: cpus.length, cpuModel: cpus[0]?.model ?? "?", memGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`, debian, node: process.version,
-    kamailio: version("kamailio", ["-v"], /version:\s+kamailio\s+(\S+)/i),
-    prosody: version("prosodyctl", ["about"], /^Prosody\s+(\S+)/m),
-    sipp: version("sipp", ["-v"], /SIPp\s+(v[^\s-]+)/),
+    kamailio: version("kamailio", ["-v"], parseKamailioVersion),
+    prosody: version("prosodyctl", ["about"], parseProsodyVersion),
+    sipp: version("sipp", ["-v"], parseSippVersion),
   };
 }
 

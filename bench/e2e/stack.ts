@@ -1,6 +1,6 @@
 /**
  * The benchmark's stack on loopback: real Kamailio (example cfg + stox.cfg,
- * shared memory -m 1024 as kamailio.md §7 advises for load), real Prosody
+ * shared memory -m 1024, kamailio-module/README.md "Known limits"), real Prosody
  * (example config + mod_stox, log level info) with the benchmark accounts,
  * and the bridge (log level info). The same processes serve all four
  * paths, so one run measures them all. Everything is stopped by PID.

@@ -1,5 +1,5 @@
 /**
- * Wires the parts together; owns no mapping (style.md habit 14).
+ * Wires the parts together; owns no mapping.
  * Kamailio events → flows → Prosody, and back.
  */
 import { newId } from "./runtime/ids.js";
@@ -90,7 +90,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
       hello: (h) => { domains.fromKamailio(h); log.info("kamailio hello", { sip_domains: h.sip_domains, xmpp_domains: h.xmpp_domains }); },
       "sip.message": (ev) => {
         if (sipInFlight >= cfg.max_in_flight) {
-          // Backpressure (design §4): refuse at once with a retry hint rather than queue without bound.
+          // Backpressure (docs/robustness.md): refuse at once with a retry hint rather than queue without bound.
           metrics.outcome("sip-to-xmpp", "refused", "overloaded", 0);
           const final = sipFinalForFailure(makeFailure("overloaded", "bridge at capacity", { retryAfter: cfg.retry_after_s }));
           void commands.post(resumeCommand(ev, final.hdrs ? { code: final.code, reason: final.reason, hdrs: final.hdrs } : { code: final.code, reason: final.reason })).catch(() => {});

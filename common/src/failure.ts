@@ -1,5 +1,5 @@
 /**
- * The one error registry (style.md habit 8): every way stox refuses a message,
+ * The one error registry: every way stox refuses a message,
  * with what each side is told. A row: SIP status + reason, XMPP condition + type.
  *
  * Mapping code never throws for bad input; it returns `Failure` values built
@@ -17,7 +17,7 @@ export interface FailureRow {
 }
 
 export const FAILURES = {
-  // --- addresses (RFC 7247 §6, digest §3) ---
+  // --- addresses (RFC 7247 §6, docs/addresses.md) ---
   /** Local part or JID cannot be expressed on the other side (RFC 7247 T2: jid-malformed → 400). */
   "jid-malformed": { sip: 400, reason: "Bad Request", xmpp: "jid-malformed", type: "modify" },
   /** Broken %-encoding or URI syntax. */
@@ -51,19 +51,19 @@ export const FAILURES = {
   "bad-charset": { sip: 415, reason: "Unsupported Media Type", xmpp: "not-acceptable", type: "modify" },
   "invalid-encoding": { sip: 400, reason: "Bad Request", xmpp: "bad-request", type: "modify" },
   "empty-message": { sip: 400, reason: "Bad Request", xmpp: "bad-request", type: "modify" },
-  /** S2X: the stanza would exceed the XMPP server's limit (digest S9). */
+  /** S2X: the stanza would exceed the XMPP server's limit (RFC 6120 §13.12; docs/security.md). */
   "body-too-large": { sip: 413, reason: "Request Entity Too Large", xmpp: "policy-violation", type: "modify" },
   /** X2S: the SIP MESSAGE would exceed the pager-mode limit (RFC 7572 §6, RFC 3428 §8). */
   "sip-too-large": { sip: 513, reason: "Message Too Large", xmpp: "policy-violation", type: "modify" },
   "groupchat-unsupported": { sip: 488, reason: "Not Acceptable Here", xmpp: "feature-not-implemented", type: "cancel" },
-  // --- policy and security (digest §7) ---
+  // --- policy and security (docs/security.md) ---
   "spoofed-sender": { sip: 403, reason: "Forbidden", xmpp: "forbidden", type: "auth" },
   "cpim-sender-mismatch": { sip: 403, reason: "Forbidden", xmpp: "forbidden", type: "auth" },
   "too-many-hops": { sip: 483, reason: "Too Many Hops", xmpp: "policy-violation", type: "modify" },
   "loop-detected": { sip: 482, reason: "Loop Detected", xmpp: "policy-violation", type: "modify" },
   "not-routable": { sip: 404, reason: "Not Found", xmpp: "remote-server-not-found", type: "cancel" },
   "resolve-timeout": { sip: 408, reason: "Request Timeout", xmpp: "remote-server-timeout", type: "wait" },
-  // --- delivery and capacity (design §4) ---
+  // --- delivery and capacity (docs/robustness.md) ---
   "bridge-unavailable": { sip: 480, reason: "Temporarily Unavailable", xmpp: "recipient-unavailable", type: "wait" },
   "overloaded": { sip: 503, reason: "Service Unavailable", xmpp: "resource-constraint", type: "wait" },
   "queue-full": { sip: 503, reason: "Service Unavailable", xmpp: "resource-constraint", type: "wait" },

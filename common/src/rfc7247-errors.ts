@@ -1,5 +1,5 @@
 /**
- * RFC 7247 §7 error mapping (digest §4): XMPP stanza errors → SIP final
+ * RFC 7247 §7 error mapping (docs/errors.md): XMPP stanza errors → SIP final
  * responses (Table 2) and SIP final responses → XMPP stanza errors (Table 3).
  * Pure and table-driven; the choices where the RFC leaves room are listed in
  * docs/errors.md.
@@ -30,7 +30,7 @@ export interface XmppToSipRow {
   readonly alt?: { readonly code: number; readonly when: "text-has-address" | "resolution-timed-out" };
 }
 
-/** RFC 7247 Table 2 as implemented (digest §4.1). */
+/** RFC 7247 Table 2 as implemented (docs/errors.md). */
 export const XMPP_TO_SIP_TABLE = {
   "bad-request": { full: 400, bare: 400 },
   "conflict": { full: 400, bare: 400 },
@@ -67,7 +67,7 @@ export interface StanzaErrorInput {
   text?: string;
   /** The bridge itself saw DNS resolution / connection time out (note 4 → 408). */
   resolutionTimedOut?: boolean;
-  /** Converts a JID taken from an `xmpp:` IRI into a SIP URI (the §3.4 encoder); without it the JID is returned as-is. */
+  /** Converts a JID taken from an `xmpp:` IRI into a SIP URI (the RFC 7247 §6.5 encoder); without it the JID is returned as-is. */
   jidToUri?: (jid: string) => string | undefined;
 }
 
@@ -75,7 +75,7 @@ export interface StanzaErrorInput {
  * RFC 7247 Table 2. `sipAnswerForStanzaError({condition: "item-not-found", target: "bare"})`
  * → `{code: 604, reason: "Does Not Exist Anywhere"}`. Unknown conditions are
  * `undefined-condition` (RFC 6120 §8.3.2) → 400. The reason is always the
- * standard phrase: `<text/>` is not copied into a SIP header (digest S10).
+ * standard phrase: `<text/>` is not copied into a SIP header (docs/security.md).
  */
 export function sipAnswerForStanzaError(e: StanzaErrorInput): SipAnswer {
   const condition: StanzaCondition = isStanzaCondition(e.condition) ? e.condition : "undefined-condition";
@@ -138,7 +138,7 @@ export interface SipToXmppRow {
   readonly type: StanzaErrorType;
 }
 
-/** RFC 7247 Table 3 conditions with the types of digest §4.2 (derived from RFC 6120 §8.3.3). */
+/** RFC 7247 Table 3 conditions; the RFC gives no types, these follow RFC 6120 §8.3.3 (docs/errors.md). */
 export const SIP_TO_XMPP_TABLE = {
   300: { condition: "redirect", type: "modify" },
   301: { condition: "gone", type: "cancel" }, // note 1: carries the Contact
@@ -198,7 +198,7 @@ export const SIP_CLASS_DEFAULTS = {
   6: { condition: "recipient-unavailable", type: "wait" },
 } as const satisfies Record<3 | 4 | 5 | 6, SipToXmppRow>;
 
-/** Codes that would reveal availability; masked as service-unavailable when leakSafe (RFC 6120 §8.3.3.19, digest §4.3). */
+/** Codes that would reveal availability; masked as service-unavailable when leakSafe (RFC 6120 §8.3.3.19, docs/errors.md). */
 export const LEAK_SAFE_CODES: ReadonlySet<number> = new Set([404, 480, 486, 600, 604]);
 
 export interface SipAnswerInput {
@@ -206,7 +206,7 @@ export interface SipAnswerInput {
   reason?: string;
   /** The Contact header value (first one used); becomes the `<gone/>`/`<redirect/>` address. */
   contact?: string;
-  /** The XMPP sender may not learn the SIP user's availability (digest §4.3). */
+  /** The XMPP sender may not learn the SIP user's availability (RFC 6120 §8.3.3.19). */
   leakSafe?: boolean;
   /** Seconds from a Retry-After on a 503: type becomes `wait` and the delay goes in the text. */
   retryAfter?: number;

@@ -1,6 +1,6 @@
 /**
  * Standard SIP reason phrases, and the sanitiser for phrases that cross
- * into XMPP `<text/>` (digest §4.3: printable characters only, bounded).
+ * into XMPP `<text/>` (printable characters only, bounded; docs/errors.md).
  *
  * Phrases are the ones printed in the defining RFC (RFC 3261 §21 unless the
  * comment names another); a peer may send any phrase, these are what we emit.
@@ -92,7 +92,7 @@ export function reasonPhrase(code: number): string {
 export const MAX_REASON_TEXT = 128;
 
 /**
- * Printable-only, whitespace-collapsed, at most `max` code points (digest §4.3).
+ * Printable-only, whitespace-collapsed, at most `max` code points (docs/errors.md).
  * `sanitiseReasonText("Busy\r\nX-Evil: 1")` → "Busy X-Evil: 1".
  * Removes C0/C1 controls, DEL, lone surrogates, U+FFFE/U+FFFF and bidi/format
  * controls (Unicode category Cf) that could disguise the text.

@@ -50,9 +50,9 @@ test("a MESSAGE to an online XMPP user arrives with every RFC 7572 Table 2 field
   }, 10000);
   assert.equal(response.status, 200);
   const s = await got;
-  assert.equal(s.attrs.from, `romeo@${SIP_DOMAIN}/phone1`); // full JID from gr (R6)
+  assert.equal(s.attrs.from, `romeo@${SIP_DOMAIN}/phone1`); // full JID from gr (RFC 7572 §5 note 1)
   assert.equal(s.attrs.to, `juliet@${XMPP_DOMAIN}`);
-  assert.ok(s.attrs.type === undefined || s.attrs.type === "normal"); // R7
+  assert.ok(s.attrs.type === undefined || s.attrs.type === "normal"); // RFC 7572 §5
   assert.equal(s.getChildText("thread"), callId);
   assert.equal(s.getChildText("subject"), "Tonight");
   assert.equal(s.attrs["xml:lang"], "it");

@@ -91,7 +91,7 @@ function prosodyUnavailable(): string | undefined {
 
 const skip = prosodyUnavailable();
 
-// The traps named in the brief and digest §3.10/§7 S12, plus limits.
+// The traps of docs/addresses.md ("Escapes and Nodeprep", "Lossy cases"), plus limits.
 const FIXED: readonly string[] = [
   "", "Alice", "ＡＬＩＣＥ", "Ａlice", "\u200Bbob", "b\u00ADo\u200Db", "Straße", "ΣΑΣ", "ς", "ﬁ", "ﬃx", "Ⅸ", "㎒",
   "e\u0301", "\u0301", "a\u0308\u0301", "\u1E9E", "\u0130", "\u212A", "\u01C5", "\u0345", "\uFB1D",

@@ -151,7 +151,7 @@ test("XMPP → SIP to a domain DNS says is XMPP is refused (the other server wou
   assert.equal(sends, 0);
 }));
 
-test("S7: a MESSAGE the bridge emitted coming back (same Call-ID via a foreign gateway) is refused 482; a real repeat passes", () => withLog(async () => {
+test("loop fingerprints: a MESSAGE the bridge emitted coming back (same Call-ID via a foreign gateway) is refused 482; a real repeat passes", () => withLog(async () => {
   const first = await sipMessage("sip:juliet@xo.test", { body: "round trip", callId: "loop-1@ua" });
   assert.equal(first.code, 200);
   const back = await sipMessage("sip:juliet@xo.test", { body: "round trip", callId: "loop-1@ua" });
@@ -160,7 +160,7 @@ test("S7: a MESSAGE the bridge emitted coming back (same Call-ID via a foreign g
   assert.equal(repeat.code, 200);
 }));
 
-test("S7: a stanza coming back with the Call-ID the bridge gave its MESSAGE as <thread/> is refused", () => withLog(async () => {
+test("loop fingerprints: a stanza coming back with the Call-ID the bridge gave its MESSAGE as <thread/> is refused", () => withLog(async () => {
   const sent = await stanza("<message from='alice@xmpp.example/r' to='bob@so.test' id='S7A' type='chat'><body>echo</body></message>");
   assert.equal(sent.sends, 1);
   const callid = kam.commands.filter((c) => c.body?.type === "sip.send").at(-1)!.body.callid as string;

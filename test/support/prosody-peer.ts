@@ -1,7 +1,7 @@
 /**
  * A second, plain Prosody 0.12 (no stox) serving "foreign" XMPP domains, for
- * real server-to-server tests (reference/prosody/prosody.md §6: two VirtualHosts
- * in one instance never use s2s). Loopback only, dialback without TLS, its
+ * real server-to-server tests (two VirtualHosts in one instance never use s2s:
+ * prosody-module/README.md "Tests"). Loopback only, dialback without TLS, its
  * resolver pointed at a test DNS server; stopped by PID; files in `dir`.
  *
  *   const b = await startPeerProsody({ dir, hosts: ["b.test"], dns: "127.0.0.1:5353",

@@ -1,5 +1,5 @@
 /**
- * The SIP → XMPP shell (design §2): a suspended MESSAGE from Kamailio is
+ * The SIP → XMPP shell (docs/mapping.md): a suspended MESSAGE from Kamailio is
  * parsed, mapped, handed to Prosody, and its transaction resumed with the code
  * that reflects what Prosody did. Exactly one resume per event; counted.
  */
@@ -18,7 +18,7 @@ export interface SipToXmppDeps {
   readonly deliver: (xml: string) => Promise<XmppOutcome | "no-link" | "timeout">;
   readonly resume: (cmd: SipResumeCommand) => Promise<void>;
   readonly context: (stanzaId: string) => SipToXmppContext;
-  /** Loop safety (digest S6, S7): a refusal, or undefined to deliver. See bridge/src/resolve/loop-guard.ts. */
+  /** Loop safety (docs/resolution.md "Loops"): a refusal, or undefined to deliver. See bridge/src/resolve/loop-guard.ts. */
   readonly admit?: (m: { from: Jid; to: Jid; body: string; thread?: string }) => Failure | undefined;
   readonly metrics: Metrics;
   readonly log: Logger;
@@ -42,7 +42,7 @@ export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps)
     log.info("refused", { code: parsed.error.code, detail: parsed.error.detail });
     return resume(sipFinalForFailure(parsed.error), "refused", parsed.error.code);
   }
-  // Kamailio's $ru is the routing target after any retargeting (digest §5.4 "to").
+  // Kamailio's $ru is the routing target after any retargeting (RFC 7572 Table 2: Request-URI → to).
   const req = { ...parsed.value, requestUri: ev.ruri };
   const stanzaId = "stox-" + newId();
   const mapped = sipToXmpp(req, deps.context(stanzaId));

@@ -1,5 +1,5 @@
 /**
- * The XMPP → SIP shell (design §2): a stanza Prosody intercepted is parsed,
+ * The XMPP → SIP shell (docs/mapping.md): a stanza Prosody intercepted is parsed,
  * mapped, queued per destination (RFC 3428 §8), sent through Kamailio, and a
  * final response ≥ 300 (or a timeout) comes back to the sender as the error
  * stanza RFC 7247 Table 3 gives. Exactly one outcome per stanza; counted.
@@ -22,7 +22,7 @@ import type { Metrics, Outcome } from "../runtime/metrics.js";
 export interface XmppToSipDeps {
   readonly context: () => XmppToSipContext;
   readonly isLocalSip: (domain: string) => boolean;
-  /** Loop safety (digest S6, S7): a refusal, or undefined to send. See bridge/src/resolve/loop-guard.ts. */
+  /** Loop safety (docs/resolution.md "Loops"): a refusal, or undefined to send. See bridge/src/resolve/loop-guard.ts. */
   readonly admit?: (m: { from: Jid; to: Jid; body: string; thread?: string; emittedThread?: string }) => Failure | undefined;
   readonly sendSip: (cmd: SipSendCommand) => Promise<SipResult>;
   /** Delivers an error stanza back to the XMPP sender through Prosody. */

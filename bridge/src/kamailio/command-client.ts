@@ -1,5 +1,5 @@
 /**
- * Bridge → Kamailio commands: one JSON command per HTTP/1.1 POST (design §3;
+ * Bridge → Kamailio commands: one JSON command per HTTP/1.1 POST (docs/wire.md;
  * evapi drops client frames split in the length prefix, so it is not used
  * for commands).
  *

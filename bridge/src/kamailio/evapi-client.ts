@@ -1,5 +1,5 @@
 /**
- * The bridge's evapi connection to Kamailio (design §3): a TCP client that
+ * The bridge's evapi connection to Kamailio (docs/wire.md): a TCP client that
  * tags itself with a `hello`, then reads netstring JSON events continuously
  * (evapi writes block; a stalled reader stalls Kamailio's SIP workers), and
  * reconnects with jittered backoff.
@@ -89,7 +89,8 @@ export class EvapiClient {
    * event waits (Nagle) for the ACK of the previous one, which Linux delays up
    * to 40 ms: ~30 ms p50 on every SIP → XMPP message. A one-byte write per
    * batch of reads carries the ACK at once. The byte is a newline, which the
-   * evapi netstring parser skips between frames (reference §1.4); it is sent
+   * evapi netstring parser skips between frames (kamailio-module/README.md,
+   * "Known limits"); it is sent
    * only after complete frames, never inside one.
    */
   private nudge(socket: net.Socket): void {

@@ -1,6 +1,6 @@
 /**
- * Validates each evapi event against its schema before its handler runs
- * (style.md habit 6). A malformed or unknown event is counted and logged; it
+ * Validates each evapi event against its schema before its handler runs.
+ * A malformed or unknown event is counted and logged; it
  * cannot be answered on evapi (one-way), and never stops the reader.
  */
 import { errorFrame, kamailioHello, parseFrame, pong, sipMessageEvent, sipResultEvent, type ErrorFrame, type KamailioHello, type PongFrame, type SipMessageEvent, type SipResultEvent } from "../../../common/src/wire/frames.js";

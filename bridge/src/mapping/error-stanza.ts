@@ -2,7 +2,7 @@
  * Builds the error answer to a stanza (RFC 6120 §8.3.1): same kind and `id`,
  * `from`/`to` swapped, `type='error'`, one defined condition and an optional
  * `<text/>` (a sanitised SIP reason phrase, never read by programs).
- * Never called for a stanza that is itself an error (rule 8; digest S8).
+ * Never called for a stanza that is itself an error (RFC 6120 §8.3.1 rule 8).
  */
 import xml, { type Element } from "@xmpp/xml";
 import { STANZAS_NS, type StanzaCondition, type StanzaErrorType } from "../../../common/src/stanza-errors.js";

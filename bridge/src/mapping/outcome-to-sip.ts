@@ -1,5 +1,5 @@
 /**
- * What the SIP sender is told once the XMPP side has spoken (design §2,
+ * What the SIP sender is told once the XMPP side has spoken (docs/mapping.md,
  * RFC 7247 §7.1 Table 2, RFC 3428 §7). Pure.
  *
  * | Prosody outcome         | SIP final response                               |
@@ -9,7 +9,7 @@
  * | relayed (s2s, async)    | 202 Accepted — truly asynchronous remote outcome |
  * | error (condition)       | RFC 7247 Table 2 (bare → 6xx, full → 4xx)        |
  * | no answer in time       | 408 Request Timeout                              |
- * | no Prosody link         | 480 + Retry-After (design §4)                    |
+ * | no Prosody link         | 480 + Retry-After (docs/robustness.md)           |
  */
 import type { XmppOutcome } from "../../../common/src/wire/frames.js";
 import type { Failure } from "../../../common/src/failure.js";

@@ -2,7 +2,7 @@
  * Which `<body/>` (and `<subject/>`) of a stanza becomes the SIP body
  * (RFC 6121 §5.2.3 allows one per language; RFC 7572 does not say).
  *
- * Policy (a) of digest §5.4, documented in docs/mapping.md: the body whose
+ * The policy documented in docs/mapping.md: the body whose
  * effective language equals the stanza's default language, else the first;
  * Content-Language is that body's effective language; the subject in the same
  * language, else the one without xml:lang, else the first.

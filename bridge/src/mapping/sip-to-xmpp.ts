@@ -11,7 +11,7 @@
  * | Content-Language       | `xml:lang`                               |
  * | body                   | `<body/>` (+ XHTML-IM for text/html)     |
  * | transaction identifier | `id`                                     |
- * | CSeq, type             | (none; no `type`, R7)                    |
+ * | CSeq, type             | (none; no `type`, RFC 7572 §5)           |
  */
 import xml, { type Element } from "@xmpp/xml";
 import { extractUriFromNameAddr, formatJid, parseSipUri, sipUriPartsToJid, sipUriToJid, type Jid } from "../../../common/src/address/index.js";
@@ -23,9 +23,9 @@ import { bodyFromSip } from "./content/sip-body.js";
 import { stripXmlForbidden } from "./content/xml-chars.js";
 
 export interface SipToXmppContext {
-  /** The stanza `id`, fresh and tied to the SIP transaction (digest §5.4). */
+  /** The stanza `id`, fresh and tied to the SIP transaction (RFC 7572 Table 2). */
   readonly stanzaId: string;
-  /** Local SIP domains: a From outside them is spoofed (digest S4). Empty = no check. */
+  /** Local SIP domains: a From outside them is spoofed (docs/security.md). Empty = no check. */
   readonly localSipDomains: ReadonlySet<string>;
   /** The stanza size the XMPP side accepts (RFC 6120 §13.12: at least 10000). */
   readonly maxStanzaBytes: number;
@@ -44,7 +44,7 @@ export function sipToXmpp(req: SipRequest, ctx: SipToXmppContext): Result<XmppMe
   if (req.method !== "MESSAGE") return failure("not-a-message", `method ${req.method} is not translated`);
   const maxForwards = header(req, "max-forwards");
   if (maxForwards !== undefined && /^\d+$/.test(maxForwards) && Number(maxForwards) === 0) {
-    return failure("too-many-hops", "Max-Forwards is 0"); // digest S7, RFC 3261 §16.3
+    return failure("too-many-hops", "Max-Forwards is 0"); // RFC 3261 §16.3
   }
 
   const toHeader = header(req, "to");
@@ -102,7 +102,7 @@ function clean(s: string | undefined, cap: number): string | undefined {
   return v === "" ? undefined : v;
 }
 
-/** CPIM From must name the same user as the SIP From (digest §6.3, S4). */
+/** CPIM From must name the same user as the SIP From (docs/content.md "message/cpim"). */
 function sameAddress(cpimFrom: string, sipFrom: Jid): boolean {
   const inner = sipUriToJid(cpimFrom, "from");
   return inner.ok && inner.value.local === sipFrom.local && inner.value.domain === sipFrom.domain;

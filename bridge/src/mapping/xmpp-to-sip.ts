@@ -3,16 +3,16 @@
  * Pure: a parsed stanza and read-only context in; the MESSAGE to send, a
  * deliberate "nothing to send", or a Failure out.
  *
- * | XMPP        | SIP                                                  |
- * |-------------|------------------------------------------------------|
- * | `to`        | Request-URI and To (bare AOR)                        |
- * | `from`      | From: bare JID + resource as `;gr=` inside `<>` (R2) |
- * | `<thread/>` | Call-ID (derived when not a valid Call-ID)           |
- * | `<subject/>`| Subject (controls stripped, capped)                  |
- * | `xml:lang`  | Content-Language                                     |
- * | `<body/>`   | body, `text/plain;charset=UTF-8`                     |
- * | `id`        | kept beside the transaction for the error stanza     |
- * | `type`      | not mapped (note 2); `error` and `groupchat` not sent |
+ * | XMPP        | SIP                                                      |
+ * |-------------|----------------------------------------------------------|
+ * | `to`        | Request-URI and To (bare AOR)                            |
+ * | `from`      | From: bare JID + resource as `;gr=` inside `<>` (note 1) |
+ * | `<thread/>` | Call-ID (derived when not a valid Call-ID)               |
+ * | `<subject/>`| Subject (controls stripped, capped)                      |
+ * | `xml:lang`  | Content-Language                                         |
+ * | `<body/>`   | body, `text/plain;charset=UTF-8`                         |
+ * | `id`        | kept beside the transaction for the error stanza         |
+ * | `type`      | not mapped (note 2); `error` and `groupchat` not sent    |
  *
  * An unknown `type` is `normal` (RFC 6121 §5.2.2). Only children in the
  * stanza's namespace are read (common/src/xmpp/stanza-content.ts).
@@ -30,7 +30,7 @@ import { pickBody } from "./pick-body.js";
 export const PAGER_MODE_LIMIT = 1300; // RFC 7572 §6, RFC 3428 §8
 
 export interface XmppToSipContext {
-  /** XMPP domains served by the local Prosody: a `from` outside them is spoofed (digest S5). Empty = no check. */
+  /** XMPP domains served by the local Prosody: a `from` outside them is spoofed (docs/security.md). Empty = no check. */
   readonly localXmppDomains: ReadonlySet<string>;
   readonly maxSipBytes: number;
   /** Via, tags and CSeq as Kamailio will send them, so the size is exact. */
@@ -46,7 +46,7 @@ export function xmppToSip(stanza: Element, ctx: XmppToSipContext): Result<XmppTo
   // RFC 6121 §5.2.2: no type, or one not understood, MUST be treated as "normal" —
   // which pager mode maps like chat and headline.
   const type = stanza.attrs.type;
-  // RFC 6120 §8.3.1 rule 8, digest S8: an error is never answered, nor turned into a request.
+  // RFC 6120 §8.3.1 rule 8: an error is never answered, nor turned into a request.
   if (type === "error") return ok({ kind: "ignore", reason: "error-stanza" });
   if (type === "groupchat") return failure("groupchat-unsupported", "groupchat is not mapped to pager mode");
 
@@ -61,7 +61,7 @@ export function xmppToSip(stanza: Element, ctx: XmppToSipContext): Result<XmppTo
   const chosen = pickBody(stanza);
   if (chosen === undefined) return ok({ kind: "ignore", reason: "no-body" }); // chat states, receipts: never an empty MESSAGE
 
-  const fromUri = jidToSipUri(from.value, { withGruu: true }); // R2: bare JID + ;gr=resource
+  const fromUri = jidToSipUri(from.value, { withGruu: true }); // RFC 7572 §4 note 1: bare JID + ;gr=resource
   if (!fromUri.ok) return fromUri;
   const toUri = jidToSipUri(bareJid(to.value), { withGruu: false });
   if (!toUri.ok) return toUri;

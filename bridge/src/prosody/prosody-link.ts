@@ -1,5 +1,5 @@
 /**
- * The bridge end of the Prosody link (design §3): a unix-socket (or loopback
+ * The bridge end of the Prosody link (docs/wire.md): a unix-socket (or loopback
  * TCP) server speaking 4-byte length + MessagePack frames. One Prosody is the
  * active peer (the latest that said `hello`). Requests that expect an answer
  * (`xmpp.deliver` → `xmpp.outcome`) are correlated by id with a timeout.
@@ -61,7 +61,7 @@ export class ProsodyLink {
     if (this.opts.socketPath !== undefined) {
       fs.rmSync(this.opts.socketPath, { force: true });
       await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(this.opts.socketPath, resolve); });
-      restrictSocket(this.opts.socketPath, this.opts.socketMode, this.opts.socketGroup); // design §5: only the prosody user/group may connect
+      restrictSocket(this.opts.socketPath, this.opts.socketMode, this.opts.socketGroup); // only the prosody user/group may connect (docs/robustness.md)
     } else if (this.opts.tcp !== undefined) {
       const { host, port } = this.opts.tcp;
       await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(port, host, resolve); });

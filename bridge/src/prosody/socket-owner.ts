@@ -1,5 +1,5 @@
 /**
- * Who may connect to the Prosody socket (design §5): the bridge creates it
+ * Who may connect to the Prosody socket (docs/robustness.md): the bridge creates it
  * owner/group only and hands the group to the account Prosody runs as (on
  * Debian the `prosody` group), so no other local user can speak to the bridge.
  */

@@ -1,20 +1,22 @@
 /**
- * Is a foreign domain SIP, XMPP, both or neither? (RFC 7247 §5, digest §2.3)
+ * Is a foreign domain SIP, XMPP, both or neither? (RFC 7247 §5, docs/resolution.md)
  * Pure: the looked-up records in, a verdict with the records that decided it
  * and how long it may be cached out.
  *
- * | evidence                                                   | basis               |
- * |------------------------------------------------------------|---------------------|
- * | `_xmpp-server._tcp` SRV with a real target → XMPP          | RFC 6120 §3.2.1     |
- * | …a single SRV with target `.` → decidedly not XMPP         | RFC 6120 §3.2.1 (3) |
- * | NAPTR with SIP+D2U/D2T/D2S or SIPS+D2T/D2S → SIP           | RFC 3263 §4.1       |
- * | else `_sip._udp`/`_sip._tcp`/`_sips._tcp` SRV → SIP        | RFC 3263 §4.2       |
- * | SRV target `.` → not available, not evidence               | RFC 2782            |
- * | A/AAAA → never evidence                                    | digest §2.3 (2)     |
- * | both → the originating side's own protocol                 | digest §2.3 (3)     |
- * | neither → refuse (404 / remote-server-not-found)           | digest §2.3 (4)     |
- * | a lookup that failed and nothing found → 408 / timeout     | RFC 7247 T2 note 4  |
- * | cache: smallest record TTL; negative parts at most `negativeTtl` | digest §2.3 (5) |
+ * "rule n" below is rule n of docs/resolution.md.
+ *
+ * | evidence                                                         | basis               |
+ * |------------------------------------------------------------------|---------------------|
+ * | `_xmpp-server._tcp` SRV with a real target → XMPP                | RFC 6120 §3.2.1     |
+ * | …a single SRV with target `.` → decidedly not XMPP               | RFC 6120 §3.2.1 (3) |
+ * | NAPTR with SIP+D2U/D2T/D2S or SIPS+D2T/D2S → SIP                 | RFC 3263 §4.1       |
+ * | else `_sip._udp`/`_sip._tcp`/`_sips._tcp` SRV → SIP              | RFC 3263 §4.2       |
+ * | SRV target `.` → not available, not evidence                     | RFC 2782            |
+ * | A/AAAA → never evidence                                          | rule 2              |
+ * | both → the originating side's own protocol                       | rule 3              |
+ * | neither → refuse (404 / remote-server-not-found)                 | rule 4              |
+ * | a lookup that failed and nothing found → 408 / timeout           | RFC 7247 T2 note 4  |
+ * | cache: smallest record TTL; negative parts at most `negativeTtl` | rule 5              |
  */
 import type { DnsAnswer } from "./dns-client.js";
 import type { ResourceRecord } from "./dns-message.js";
@@ -37,7 +39,7 @@ export interface RecordLine {
 export interface Classification {
   readonly domain: string;
   readonly verdict: Verdict;
-  /** How it was decided: the hosts' static tables win over DNS (digest §2.3 rule 1). */
+  /** How it was decided: the hosts' static tables win over DNS (docs/resolution.md rule 1). */
   readonly source: "static" | "dns" | "ip-literal" | "invalid";
   readonly records: readonly RecordLine[];
   /** Seconds this verdict may be cached. 0 = do not cache. */
@@ -60,7 +62,7 @@ export type Route = "bridge" | "native" | "refuse";
 
 export function routeFor(origin: Side, verdict: Verdict): Route {
   if (verdict === "none") return "refuse";
-  if (verdict === "both") return "native"; // digest §2.3 rule 3: the bridge is not involved
+  if (verdict === "both") return "native"; // docs/resolution.md rule 3: the bridge is not involved
   return verdict === origin ? "native" : "bridge";
 }
 

@@ -28,7 +28,7 @@ export type DnsAnswer =
   /** No usable answer: the lookup could not decide anything. */
   | { readonly kind: "failure"; readonly reason: FailureReason; readonly detail: string };
 
-/** What the resolver needs from DNS; tests inject fakes (style.md habit 11). */
+/** What the resolver needs from DNS; tests inject fakes. */
 export interface DnsQuerier {
   query(name: string, type: QueryType): Promise<DnsAnswer>;
 }

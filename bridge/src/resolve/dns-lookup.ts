@@ -1,6 +1,6 @@
 /**
  * The DNS questions RFC 7247 §5 asks about one foreign domain, in the RFC
- * order (digest §2.2). I/O only through the injected `DnsQuerier`; what the
+ * order (docs/resolution.md). I/O only through the injected `DnsQuerier`; what the
  * answers mean is `classify.ts`'s job.
  *
  *   1. `_xmpp-server._tcp.<domain>` SRV            RFC 6120 §3.2.1
@@ -9,7 +9,7 @@
  *      `_sip._udp`, `_sip._tcp`, `_sips._tcp` SRV
  *
  * Steps 1 and 2 run in parallel, the three SRVs of step 3 too. A/AAAA are
- * never asked: every existing domain has them (digest §2.3 rule 2).
+ * never asked: every existing domain has them (docs/resolution.md rule 2).
  */
 import type { DnsAnswer, DnsQuerier } from "./dns-client.js";
 

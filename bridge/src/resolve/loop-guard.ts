@@ -1,12 +1,12 @@
 /**
- * Loop safety (digest §2.3 rule 6, §7 S6 and S7): no message is ever handed
+ * Loop safety (docs/resolution.md rule 6 and "Loops"): no message is ever handed
  * back across the bridge, whatever the host configs or DNS say.
  *
- * * Destination sanity (S6): SIP → XMPP only to a domain not known as SIP;
+ * * Destination sanity: SIP → XMPP only to a domain not known as SIP;
  *   XMPP → SIP only to a domain not known as XMPP ("known" = the hosts'
  *   static tables or the resolver's current verdict). A domain on both sides,
  *   or a DNS "both", is never bridged.
- * * Fingerprints (S7): every message the bridge emits is remembered for a
+ * * Fingerprints: every message the bridge emits is remembered for a
  *   few seconds as (bare from, bare to, body, thread); a message entering
  *   from either side with the same fingerprint is the bridge's own output
  *   coming back — through the other server, or through a foreign gateway

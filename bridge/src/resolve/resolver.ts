@@ -1,8 +1,8 @@
 /**
- * Domain resolution as the bridge runs it (RFC 7247 §5, digest §2.3):
+ * Domain resolution as the bridge runs it (RFC 7247 §5, docs/resolution.md):
  * static tables from the hosts' hellos first, then a cache, then DNS —
  * one lookup per domain at a time, however many messages wait for it.
- * Clock and DNS are injected (style.md habit 11).
+ * Clock and DNS are injected.
  *
  *   const r = new Resolver({ dns, negativeTtl: 300, failureTtl: 30, maxTtl: 3600 }, () => domains);
  *   await r.decide("sip", "example.com");
@@ -132,7 +132,7 @@ export class Resolver {
     return undefined;
   }
 
-  /** digest §2.3 rule 1: the hosts' own tables win; a domain on both sides is never bridged. */
+  /** docs/resolution.md rule 1: the hosts' own tables win; a domain on both sides is never bridged. */
   private fromStatic(asked: string, key: string): Classification | undefined {
     const t = this.statics();
     const forms = [asked.toLowerCase(), key, unicodeForm(key)];

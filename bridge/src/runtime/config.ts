@@ -1,6 +1,6 @@
 /**
  * The bridge's own options: only where to reach the two hosts and a few
- * limits (design §1). Declared once; read from `STOX_*` environment variables
+ * limits (docs/operations.md). Declared once; read from `STOX_*` environment variables
  * or `--name=value` flags; validated with the field name on error.
  */
 import { z } from "zod";

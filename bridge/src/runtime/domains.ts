@@ -1,6 +1,6 @@
 /**
  * Who serves which domain, as the hosts declared it in their `hello` frames
- * (design §1 "administered through host configs"; RFC 7247 §5 static peering).
+ * (docs/resolution.md rule 1; RFC 7247 §5 static peering).
  */
 import type { KamailioHello, ProsodyHello } from "../../../common/src/wire/frames.js";
 

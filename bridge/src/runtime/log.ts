@@ -1,5 +1,5 @@
 /**
- * Structured logs, one JSON object per line on stderr (style.md habit 10):
+ * Structured logs, one JSON object per line on stderr (docs/operations.md):
  * constant message text, variables as fields; a child logger carries the
  * message's correlation fields (Call-ID / stanza id, direction).
  */

@@ -1,6 +1,6 @@
 /**
- * Every message ends in exactly one outcome, and it is counted (design §4,
- * style.md habit 9): per direction and outcome, plus a latency histogram.
+ * Every message ends in exactly one outcome, and it is counted
+ * (docs/operations.md): per direction and outcome, plus a latency histogram.
  * Never user addresses in labels.
  */
 export type Direction = "sip-to-xmpp" | "xmpp-to-sip";

@@ -1,5 +1,5 @@
 /**
- * Hosts and domainparts (digest §3.3 step 7, §3.4 step 6). Domain mapping is
+ * Hosts and domainparts (docs/addresses.md: SIP → JID step 7, JID → SIP step 4). Domain mapping is
  * out of RFC 7247's scope (§6.1); these are our rules:
  * SIP side = ASCII (A-labels), XMPP side = U-labels (RFC 7622 §3.2.1).
  *

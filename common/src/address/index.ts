@@ -1,5 +1,5 @@
 /**
- * Address mapping core (RFC 7247 §6, digest §3): pure functions, no I/O.
+ * Address mapping core (RFC 7247 §6): pure functions, no I/O.
  * See docs/addresses.md for the grammar, decisions and worked examples.
  */
 export { parseSipUri, SIP_URI_INPUT_MAX, type SipScheme, type SipUri } from "./sip-uri.js";

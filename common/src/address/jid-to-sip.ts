@@ -1,5 +1,5 @@
 /**
- * JID → SIP/IM/PRES URI (RFC 7247 §6.5 with digest §3.4 completions).
+ * JID → SIP/IM/PRES URI (RFC 7247 §6.5, completed as docs/addresses.md "JID → SIP" says).
  *
  *   jidToSipUri("m\\26m@xmpp.example")        → ok("sip:m&m@xmpp.example")
  *   jidToSipUri("baz@xmpp.example/qux")      → ok("sip:baz@xmpp.example;gr=qux")
@@ -14,13 +14,13 @@ import { isImUserChar, isParamChar, isSipUserChar } from "./sip-charsets.js";
 import { unescapeLocal } from "./xep0106.js";
 
 export interface JidToSipOptions {
-  /** RFC 7247 §6.5 step 7; stox sends `sip:` (digest §3.4 step 7). */
+  /** RFC 7247 §6.5 step 7 leaves the scheme to local policy; stox sends `sip:`. */
   scheme?: "sip" | "im" | "pres";
   /** Add the resource as `;gr=` (sip: only, RFC 7247 §6.5 step 8). Default true. */
   withGruu?: boolean;
 }
 
-/** RFC 3261 gives no limit; ours keeps every generated URI within one line budget (digest §3.9, S9). */
+/** RFC 3261 gives no limit; ours keeps every generated URI within one line budget (docs/addresses.md "Limits"). */
 export const SIP_URI_OUTPUT_MAX = 1024;
 
 /** Map a JID (text or parts): `jidToSipUri("tschüss@xmpp.example")` → ok("sip:tsch%C3%BCss@xmpp.example"). */

@@ -52,7 +52,7 @@ function canonicalPart(
   const octets = Buffer.byteLength(once.value, "utf8");
   if (octets === 0 || octets > JID_PART_MAX_OCTETS) return failure("jid-malformed", `${what} must be 1..1023 octets`);
   // A canonical form must be a fixed point, or the two servers could disagree
-  // about which account it names (digest §7 S12).
+  // about which account it names (docs/security.md, canonical identities).
   const twice = prep(once.value);
   if (!twice.ok || twice.value !== once.value) return failure("jid-malformed", `${what} is not stable under canonicalisation`);
   return once;

@@ -21,12 +21,12 @@ export interface NameAddr {
 const LWS = /^[ \t]*/;
 // RFC 3261 §25 token characters.
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
-// Header values arrive unfolded; any other control (CR, LF, NUL…) is an injection attempt (digest S10).
+// Header values arrive unfolded; any other control (CR, LF, NUL…) is an injection attempt (docs/security.md).
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 const URI_TEXT = /^[\x21-\x7e]+$/;
 // Unquoted display name: tokens and LWS; non-ASCII tolerated as UAs send it.
 const BARE_DISPLAY = /^[^"<>,;\\\x00-\x1f\x7f]*$/;
-/** Cap on a display name we emit (digest S10: length caps on copied values). */
+/** Cap on a display name we emit (docs/security.md: length caps on copied values). */
 export const DISPLAY_NAME_MAX = 256;
 
 /** Split a From/To header value into URI text, display name and header parameters. */

@@ -24,7 +24,7 @@ export function percentDecodeUtf8(s: string): Result<string, Failure> {
   for (let i = 0; i < s.length; ) {
     if (s[i] === "%") {
       const hex = s.slice(i + 1, i + 3);
-      // digest §3.3 step 3: a '%' not followed by two hex digits is a 400.
+      // docs/addresses.md SIP → JID step 3: a '%' not followed by two hex digits is a 400.
       if (!HEX2.test(hex)) return failure("uri-malformed", "bad percent-encoding");
       octets.push(parseInt(hex, 16));
       i += 3;
@@ -37,7 +37,7 @@ export function percentDecodeUtf8(s: string): Result<string, Failure> {
   try {
     return ok(strictUtf8.decode(Uint8Array.from(octets)));
   } catch {
-    // digest §3.3 step 4: not UTF-8 → 400, the RFC 7247 Table 2 row for jid-malformed.
+    // docs/addresses.md SIP → JID step 4: not UTF-8 → 400, the RFC 7247 Table 2 row for jid-malformed.
     return failure("jid-malformed", "percent-decoded octets are not UTF-8");
   }
 }

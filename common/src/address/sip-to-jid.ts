@@ -1,5 +1,5 @@
 /**
- * SIP/SIPS/IM/PRES URI → JID (RFC 7247 §6.4 with digest §3.3 completions).
+ * SIP/SIPS/IM/PRES URI → JID (RFC 7247 §6.4, completed as docs/addresses.md "SIP → JID" says).
  *
  *   sipUriToJid("sip:o'malley@sip.example", "ruri")   → ok(o\27malley@sip.example)
  *   sipUriToJid("SIP:Alice@SIP.EXAMPLE;GR=Phone", "from") → ok(alice@sip.example/Phone)
@@ -17,7 +17,7 @@ import { hasEdgeSpaceEscape, unescapeLocal, XEP0106_ESCAPES } from "./xep0106.js
 /** Where the URI came from: RFC 7247 §8 forbids translating a sips: Request-URI or To. */
 export type SipUriContext = "ruri" | "to" | "from";
 
-/** RFC 5630 §4.1 / digest §7 S2: the Warning sent with the 480. */
+/** RFC 7247 §8, RFC 5630 §4.1: the Warning sent with the 480. */
 export const SIPS_WARNING = '380 stox "SIPS Not Allowed"';
 
 /** Map a URI text: `sipUriToJid("sip:foo@sip.example;gr=bar", "from")` → ok({ local: "foo", domain: "sip.example", resource: "bar" }). */
@@ -34,7 +34,7 @@ export function sipUriPartsToJid(uri: SipUri, ctx: SipUriContext): Result<Jid, F
   }
   const local = sipUserToLocalpart(uri.user);
   if (!local.ok) return local;
-  // The port (and maddr, transport, ...) has no place in a JID (digest §3.7).
+  // The port (and maddr, transport, ...) has no place in a JID (docs/addresses.md SIP → JID steps 7–8).
   const domain = sipHostToJidDomain(uri.host);
   if (!domain.ok) return domain;
   // RFC 7247 §6.3: gr → resource; a bare `gr` marks a temporary GRUU, not mapped (RFC 5627 §3.1.2).
@@ -53,7 +53,7 @@ const MAY_TRIGGER = /[\\ "&'/:<>@]/;
 
 /**
  * Percent-decoded SIP user → canonical localpart (RFC 7247 §6.4 steps 5–6):
- * XEP-0106 escape, Nodeprep, then the checks of digest §3.3 step 5(c) and §3.9.
+ * XEP-0106 escape, Nodeprep, then the checks of docs/addresses.md SIP → JID step 6 and "Limits".
  * `sipUserToLocalpart("c:\\net")` → ok("c\\3a\\net").
  */
 export function sipUserToLocalpart(user: string): Result<string, Failure> {

@@ -1,6 +1,6 @@
 /**
  * SIP/SIPS/IM/PRES URI parser (RFC 3261 §19.1, §25; RFC 3860; RFC 3859),
- * strict enough that every accepted URI maps without guessing (digest §3.3 step 2).
+ * strict enough that every accepted URI maps without guessing (docs/addresses.md "Grammar").
  *
  *   sip:alice;day=tuesday@atlanta.com:5060;transport=tcp;gr=kjh29?subject=x
  *   \_/ \_______________/ \_________/ \__/ \_____________________/ \_______/
@@ -32,7 +32,7 @@ export interface SipUri {
 const SCHEMES: ReadonlySet<string> = new Set<SipScheme>(["sip", "sips", "im", "pres"]);
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 const PORT = /^\d{1,5}$/;
-/** Inputs past this are refused before any work (digest S9: caps on every field). */
+/** Inputs past this are refused before any work (docs/security.md: caps on every field). */
 export const SIP_URI_INPUT_MAX = 8192;
 
 /**
@@ -82,7 +82,7 @@ function isPrintableAscii(s: string): boolean {
 function parseUserinfo(userinfo: string, scheme: SipScheme): Result<string, Failure> {
   const colon = userinfo.indexOf(":");
   if (colon >= 0) {
-    // digest §3.3 step 2: a password is refused, never carried into a JID.
+    // docs/addresses.md SIP → JID step 2: a password is refused, never carried into a JID.
     if (!everyCharIn(userinfo.slice(colon + 1), CharClass.password)) return failure("uri-malformed", "bad password syntax");
     return failure("uri-password", "URI carries a password");
   }

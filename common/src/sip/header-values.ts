@@ -1,5 +1,5 @@
 /**
- * The only way stox builds SIP header values from foreign text (digest §7 S10):
+ * The only way stox builds SIP header values from foreign text (docs/security.md):
  * each function removes or refuses CR, LF, NUL and other controls, enforces the
  * header's grammar and caps the length. A value that cannot be made safe is
  * dropped (undefined) or replaced by a derived, valid one — never passed raw.
@@ -40,7 +40,7 @@ export function isValidCallId(s: string): boolean {
 
 /**
  * RFC 7572 Table 1: `<thread/>` → Call-ID. A thread that does not fit the
- * Call-ID grammar is replaced by a stable derived value (digest §5.4), so one
+ * Call-ID grammar is replaced by a stable derived value (docs/mapping.md), so one
  * thread always yields the same Call-ID. `callIdForThread("a b")` → `"t-…"`.
  */
 export function callIdForThread(thread: string | undefined): string {

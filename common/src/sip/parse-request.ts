@@ -14,7 +14,7 @@ import { err, ok, type Result } from "../result.js";
 import { COMPACT_HEADER_NAMES, type SipRequest } from "./message.js";
 import { checkRequestRules } from "./request-rules.js";
 
-/** Caps applied before any header is interpreted (digest S9). */
+/** Caps applied before any header is interpreted (docs/security.md). */
 export interface SipParseLimits {
   readonly maxHeadBytes: number;
   readonly maxHeaders: number;
@@ -136,7 +136,7 @@ function isToken(s: string): boolean {
   return true;
 }
 
-// Header values arrive unfolded; any control but HT is refused (digest S10).
+// Header values arrive unfolded; any control but HT is refused (docs/security.md).
 function hasControl(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

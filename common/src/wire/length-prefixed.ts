@@ -1,6 +1,6 @@
 /**
  * The Prosody link's framing: 4-byte big-endian length, then a MessagePack
- * map (design §3). Lua writes it with `string.pack(">s4", payload)`.
+ * map (docs/wire.md). Lua writes it with `string.pack(">s4", payload)`.
  *
  * The decoder is incremental and tolerant of any split or coalescing; a frame
  * over the cap is a protocol violation (`FramingError`) and ends the link.

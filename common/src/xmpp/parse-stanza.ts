@@ -1,5 +1,5 @@
 /**
- * Parses one stanza from XML text with @xmpp/xml, under hard caps (digest S9):
+ * Parses one stanza from XML text with @xmpp/xml, under hard caps (docs/security.md):
  * size, nesting depth and element count are bounded before anything maps it.
  *
  * `parseStanza("<message to='a@b'><body>hi</body></message>")` → ok(Element)

@@ -30,7 +30,7 @@ test("canonicalJidDomain: characters no DNS name holds are refused before node:u
   }
 });
 
-test("jidDomainToSipHost: U-labels → A-labels (digest §3.4 step 6)", () => {
+test("jidDomainToSipHost: U-labels → A-labels (docs/addresses.md JID → SIP step 4)", () => {
   assert.equal(value(jidDomainToSipHost("café.example")), "xn--caf-dma.example");
   assert.equal(value(jidDomainToSipHost("[2001:db8::1]")), "[2001:db8::1]");
   assert.equal(value(jidDomainToSipHost("example.com")), "example.com");

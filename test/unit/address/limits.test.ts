@@ -1,10 +1,10 @@
-/** digest §3.9 limits (RFC 7622 §3.1–3.4) and the SIP URI output cap. */
+/** docs/addresses.md "Limits" (RFC 7622 §3.1–3.4) and the SIP URI output cap. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { jidToSipUri, parseJid, SIP_URI_OUTPUT_MAX, sipUriToJid } from "../../../common/src/address/index.js";
 import { failsWith, value } from "./helpers.js";
 
-test("§3.9: each JID part is 1..1023 octets, measured as UTF-8 after canonicalisation", () => {
+test("limits: each JID part is 1..1023 octets, measured as UTF-8 after canonicalisation", () => {
   assert.equal(value(sipUriToJid(`sip:${"A".repeat(1023)}@x.example`, "ruri")).local, "a".repeat(1023));
   failsWith(sipUriToJid(`sip:${"a".repeat(1024)}@x.example`, "ruri"), "jid-malformed", 400);
   // 341 × 'ü' = 682 octets fine; 512 × 'ü' = 1024 octets too long.
@@ -13,18 +13,18 @@ test("§3.9: each JID part is 1..1023 octets, measured as UTF-8 after canonicali
   failsWith(sipUriToJid(`sip:a@x.example;gr=${"r".repeat(1024)}`, "from"), "jid-malformed");
 });
 
-test("§3.9: escaping counts toward the limit (each '&' becomes three octets)", () => {
+test("limits: escaping counts toward the limit (each '&' becomes three octets)", () => {
   assert.ok(value(sipUriToJid(`sip:${"&".repeat(341)}@x.example`, "ruri")));
   failsWith(sipUriToJid(`sip:${"&".repeat(342)}@x.example`, "ruri"), "jid-malformed");
 });
 
-test("§3.9: split on '@' and '/' before canonicalising; fullwidth ／ then fails Nodeprep", () => {
+test("limits: split on '@' and '/' before canonicalising; fullwidth ／ then fails Nodeprep", () => {
   failsWith(parseJid("a\uFF0Fb@example.com"), "jid-malformed");
   assert.equal(value(parseJid("a@example.com/x\uFF0Fy")).resource, "x/y");
   failsWith(parseJid("a\uFF20b@example.com"), "jid-malformed", 400);
 });
 
-test("§3.9: a generated SIP URI longer than 1024 characters is refused", () => {
+test("limits: a generated SIP URI longer than 1024 characters is refused", () => {
   assert.equal(SIP_URI_OUTPUT_MAX, 1024);
   const longLocal = "ü".repeat(200); // 400 octets → 1200 characters once percent-encoded
   failsWith(jidToSipUri(`${longLocal}@example.com`), "jid-malformed", 400);

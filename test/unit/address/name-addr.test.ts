@@ -35,7 +35,7 @@ test("extractUriFromNameAddr: quoted and valueless header parameters; names lowe
   assert.deepEqual([...a.params], [["tag", "Ab1"], ["foo", "x y"], ["ob", null]]);
 });
 
-test("extractUriFromNameAddr: broken syntax and injection are sip-malformed (digest §7 S10)", () => {
+test("extractUriFromNameAddr: broken syntax and injection are sip-malformed (docs/security.md, header injection)", () => {
   const bad = ['"Bob <sip:a@x>', '"Bob" sip:a@x', "<sip:a@x", "<sip:a@x>junk", "<sip:a@x>;tag=1;tag=2",
     "Bob\r\nX: y <sip:a@x>", "<sip:a@x>;tag=a\u0000", "<>", "<sip:a b@x>", 'B"ob <sip:a@x>', "<sip:a@x>;=1"];
   for (const v of bad) failsWith(extractUriFromNameAddr(v), "sip-malformed", 400);

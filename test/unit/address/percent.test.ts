@@ -10,11 +10,11 @@ test("percentDecodeUtf8: %hh becomes octets read as UTF-8 (RFC 7247 §6.4 steps 
   assert.equal(value(percentDecodeUtf8("%25%2541")), "%%41", "decodes once, never twice");
 });
 
-test("percentDecodeUtf8: a '%' without two hex digits is uri-malformed (digest §3.3 step 3)", () => {
+test("percentDecodeUtf8: a '%' without two hex digits is uri-malformed (docs/addresses.md SIP → JID step 3)", () => {
   for (const bad of ["%", "%4", "%zz", "a%g0", "100%"]) failsWith(percentDecodeUtf8(bad), "uri-malformed", 400);
 });
 
-test("percentDecodeUtf8: octets that are not UTF-8 are jid-malformed (digest §3.3 step 4)", () => {
+test("percentDecodeUtf8: octets that are not UTF-8 are jid-malformed (docs/addresses.md SIP → JID step 4)", () => {
   for (const bad of ["%FF%FE", "%C3", "%C0%AF", "%ED%A0%80", "%F4%90%80%80"]) failsWith(percentDecodeUtf8(bad), "jid-malformed", 400);
 });
 

@@ -12,7 +12,7 @@ test("parseSipUri: scheme, decoded user, lower-case host, port, params", () => {
   assert.deepEqual([...u.params], [["transport", "TCP"], ["lr", null], ["gr", "Phone"]]);
 });
 
-test("parseSipUri: schemes sip, sips, im, pres in any case (digest §3.3 step 1)", () => {
+test("parseSipUri: schemes sip, sips, im, pres in any case (docs/addresses.md SIP → JID step 1)", () => {
   for (const [text, scheme] of [["SIP:a@x", "sip"], ["Sips:a@x", "sips"], ["IM:a@x", "im"], ["pres:a@x", "pres"]] as const) {
     assert.equal(value(parseSipUri(text)).scheme, scheme);
   }
@@ -26,7 +26,7 @@ test("parseSipUri: text without a scheme is uri-malformed", () => {
   for (const t of ["", "alice@example.com", ":a@x", "1sip:a@x"]) failsWith(parseSipUri(t), "uri-malformed", 400);
 });
 
-test("parseSipUri: a password is refused (digest §3.3 step 2)", () => {
+test("parseSipUri: a password is refused (docs/addresses.md SIP → JID step 2)", () => {
   failsWith(parseSipUri("sip:alice:secret@example.com"), "uri-password", 400);
   failsWith(parseSipUri("sip:alice:@example.com"), "uri-password", 400);
 });
@@ -37,7 +37,7 @@ test("parseSipUri: no user part is 404 uri-no-user", () => {
   }
 });
 
-test("parseSipUri: ?headers are checked and dropped (digest §3.7)", () => {
+test("parseSipUri: ?headers are checked and dropped (docs/addresses.md, Grammar)", () => {
   const u = value(parseSipUri("sip:alice@example.com;gr=x?subject=project%20x&priority=urgent"));
   assert.equal(u.host, "example.com");
   assert.equal(u.params.get("gr"), "x");

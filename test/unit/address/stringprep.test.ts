@@ -32,7 +32,7 @@ test("Nodeprep prohibits the eight RFC 3920 A.5 characters", () => {
   for (const ch of `"&'/:<>@`) failsWith(nodeprep(`a${ch}b`), "jid-malformed", 400);
 });
 
-test("NFKC output is checked: fullwidth solidus becomes '/' and is refused (digest §3.9)", () => {
+test("NFKC output is checked: fullwidth solidus becomes '/' and is refused (RFC 3920 App. A prohibits '/')", () => {
   failsWith(nodeprep("a\uFF0Fb"), "jid-malformed");
   assert.equal(value(resourceprep("a\uFF0Fb")), "a/b", "a resource may hold '/'");
 });

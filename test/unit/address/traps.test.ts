@@ -1,10 +1,10 @@
-/** digest §3.10 "inconsistencies and traps", one test per item. */
+/** docs/addresses.md "Traps in the sources", one test per item. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { extractUriFromNameAddr, formatNameAddr, jidToSipUri, sipUriToJid } from "../../../common/src/address/index.js";
 import { jidText, value } from "./helpers.js";
 
-test("§3.10 item 1: the resource goes out as ;gr= (not '/'), inside the brackets", () => {
+test("trap 1: the resource goes out as ;gr= (not '/'), inside the brackets", () => {
   const uri = value(jidToSipUri("juliet@example.com/balcony"));
   assert.equal(uri, "sip:juliet@example.com;gr=balcony");
   const from = value(formatNameAddr({ uri, params: new Map([["tag", "x1"]]) }));
@@ -14,28 +14,28 @@ test("§3.10 item 1: the resource goes out as ;gr= (not '/'), inside the bracket
   assert.equal(jidText(sipUriToJid(header.uri, "from")), "juliet@example.com");
 });
 
-test("§3.10 item 2: characters surfacing after decoding are escaped too (space, \" : < > @)", () => {
+test("trap 2: characters surfacing after decoding are escaped too (space, \" : < > @)", () => {
   assert.equal(jidText(sipUriToJid("sip:a%22b%3Ac%3Cd%3Ee%40f%20g@x.example", "ruri")), "a\\22b\\3ac\\3cd\\3ee\\40f\\20g@x.example");
   assert.equal(value(jidToSipUri("a\\22b\\3ac\\3cd\\3ee\\40f\\20g@x.example")), "sip:a%22b%3Ac%3Cd%3Ee%40f%20g@x.example");
 });
 
-test("§3.10 item 3: normative XEP-0106 backslash (c:\\net → c\\3a\\net), example form still read", () => {
+test("trap 3: normative XEP-0106 backslash (c:\\net → c\\3a\\net), example form still read", () => {
   assert.equal(jidText(sipUriToJid("sip:c%3A%5Cnet@example.com", "ruri")), "c\\3a\\net@example.com");
   assert.equal(value(jidToSipUri("c\\3a\\5cnet@example.com")), "sip:c%3A%5Cnet@example.com");
   assert.equal(value(jidToSipUri("c\\3a\\net@example.com")), "sip:c%3A%5Cnet@example.com");
 });
 
-test("§3.10 item 4: RFC 7247 governs: & ' / stay unencoded in sip:, raw % becomes %25", () => {
+test("trap 4: RFC 7247 governs: & ' / stay unencoded in sip:, raw % becomes %25", () => {
   assert.equal(value(jidToSipUri("here\\27s_a_wild_\\26_\\2fcr%zy\\2f_address@example.com")),
     "sip:here's_a_wild_&_/cr%25zy/_address@example.com");
 });
 
-test("§3.10 item 5: im: percent-encodes '.' (RFC literal), sip: does not", () => {
+test("trap 5: im: percent-encodes '.' (RFC literal), sip: does not", () => {
   assert.equal(value(jidToSipUri("first.last@example.com", { scheme: "im" })), "im:first%2Elast@example.com");
   assert.equal(value(jidToSipUri("first.last@example.com")), "sip:first.last@example.com");
 });
 
-test("§3.10 item 6: profile is Nodeprep: ZWSP is mapped away, symbols are allowed", () => {
+test("trap 6: profile is Nodeprep: ZWSP is mapped away, symbols are allowed", () => {
   assert.equal(jidText(sipUriToJid("sip:%E2%80%8Bbob@sip.example", "from")), "bob@sip.example");
   assert.equal(jidText(sipUriToJid("sip:%E2%99%9A@example.com", "ruri")), "♚@example.com");
 });

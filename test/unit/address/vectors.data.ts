@@ -1,7 +1,7 @@
 /**
- * Copy of the `addr_sip_to_xmpp` and `addr_xmpp_to_sip` sections of
- * /work/shared/spec/vectors.json (the shared vectors live outside the repo;
- * vectors.test.ts checks this copy against them when they are present).
+ * Copy of the `addr_sip_to_xmpp` and `addr_xmpp_to_sip` sections of the
+ * shared test vectors (spec/vectors.json; vectors.test.ts checks this copy
+ * against the team's original when it is present).
  */
 
 export interface AddrVector { readonly [key: string]: unknown; readonly id: string; readonly in: string }

@@ -1,6 +1,6 @@
 /**
- * Runs the worked-examples table of docs/addresses.md (digest §3.11 rows A/B
- * plus ours), so the page and the code cannot drift apart.
+ * Runs the worked-examples table of docs/addresses.md, so the page and the
+ * code cannot drift apart.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -8,7 +8,7 @@ test("escapeLocal: the nine characters always escape, lower-case hex (XEP-0106 �
   assert.equal(escapeLocal("call me \"ishmael\""), "call\\20me\\20\\22ishmael\\22");
 });
 
-test("escapeLocal: a backslash escapes only where it starts one of the ten sequences (digest §3.3 step 5a)", () => {
+test("escapeLocal: a backslash escapes only where it starts one of the ten sequences (docs/addresses.md SIP → JID step 5)", () => {
   assert.equal(escapeLocal("\\27"), "\\5c27");
   assert.equal(escapeLocal("\\5c"), "\\5c5c");
   assert.equal(escapeLocal("foo\\bar"), "foo\\bar");
@@ -16,7 +16,7 @@ test("escapeLocal: a backslash escapes only where it starts one of the ten seque
   assert.equal(escapeLocal("\\"), "\\");
 });
 
-test("escapeLocal: normative form for c:\\net (digest §3.10 item 3)", () => {
+test("escapeLocal: normative form for c:\\net (docs/addresses.md, XEP-0106 backslash)", () => {
   assert.equal(escapeLocal("c:\\net"), "c\\3a\\net");
 });
 

@@ -1,4 +1,4 @@
-/** parseCpim (RFC 3862; digest §6.3). */
+/** parseCpim (RFC 3862; docs/content.md). */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseCpim } from "../../../bridge/src/mapping/content/cpim.js";

@@ -1,4 +1,4 @@
-/** bodyFromSip: the S2X content policy (RFC 7572 §7, digest §5.4, §6.3, S11, S16) and vectors P10, P11. */
+/** bodyFromSip: the S2X content policy (RFC 7572 §7; docs/content.md) and vectors P10, P11. */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ACCEPTED_TYPES, bodyFromSip, type SipBodyContext } from "../../../bridge/src/mapping/content/sip-body.js";
@@ -128,7 +128,7 @@ describe("message/cpim", () => {
   test("CPIM with Require → 415", () => {
     assert.equal(run("message/cpim", cpim("<sip:romeo@example.net>", "Content-Type: text/plain", "x", ["Require: X.Y"])).error, "unsupported-media-type");
   });
-  test("signed CPIM → 415 (S16)", () => {
+  test("signed CPIM → 415 (docs/security.md)", () => {
     assert.equal(run("message/cpim", cpim("<sip:romeo@example.net>", "Content-Type: multipart/signed; boundary=z", "--z--")).sip, 415);
   });
   test("CPIM inner charset is honoured", () => {

@@ -1,4 +1,4 @@
-/** htmlToXhtmlIm: XEP-0071 integration set, sanitising, plain-text rendering (RFC 7572 §7, digest S11). */
+/** htmlToXhtmlIm: XEP-0071 integration set, sanitising, plain-text rendering (RFC 7572 §7; docs/security.md). */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { htmlToXhtmlIm, MAX_DEPTH } from "../../../bridge/src/mapping/content/xhtml-im.js";

@@ -1,7 +1,7 @@
 /**
  * Property: for any input, htmlToXhtmlIm does not throw, and its output
  * serialises to well-formed XML holding only allow-listed elements and
- * attributes, safe URLs and recommended CSS (XEP-0071 §7, §11; digest S11).
+ * attributes, safe URLs and recommended CSS (XEP-0071 §7, §11; docs/security.md).
  * The allow-list is restated here, independently of xhtml-policy.ts.
  */
 import { test } from "node:test";

@@ -1,5 +1,5 @@
 /**
- * RFC 7247 Table 3 (digest §4.2), one test per row, plus class defaults and
+ * RFC 7247 Table 3 (docs/errors.md), one test per row, plus class defaults and
  * the choices documented in docs/errors.md. Expected values are written out
  * here independently of SIP_TO_XMPP_TABLE.
  */
@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SIP_TO_XMPP_TABLE, stanzaErrorForSipAnswer } from "../../../common/src/rfc7247-errors.js";
 
-/** [SIP code, condition, type] — digest §4.2 table; 603 → cancel is our note-8 choice. */
+/** [SIP code, condition, type] — docs/errors.md table; 603 → cancel is our choice. */
 const EXPECTED: ReadonlyArray<readonly [number, string, string]> = [
   [300, "redirect", "modify"], [301, "gone", "cancel"], [302, "redirect", "modify"], [305, "redirect", "modify"],
   [380, "not-acceptable", "modify"],
@@ -121,7 +121,7 @@ describe("text, addresses and options", () => {
   });
 });
 
-describe("leak-safe option (RFC 6120 §8.3.3.19, digest §4.3)", () => {
+describe("leak-safe option (RFC 6120 §8.3.3.19)", () => {
   for (const code of [404, 480, 486, 600, 604]) {
     test(`${code} → service-unavailable/cancel, no revealing text`, () => {
       assert.deepEqual(stanzaErrorForSipAnswer({ code, reason: "Busy Here", leakSafe: true }), { condition: "service-unavailable", type: "cancel" });

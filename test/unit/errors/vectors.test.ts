@@ -17,7 +17,7 @@ describe("vectors err_xmpp_to_sip", () => {
     test(label, () => {
       const a = sipAnswerForStanzaError({
         condition: v.cond,
-        // Pager-mode Request-URIs are bare (digest §4.1 note 2): unspecified vectors are bare.
+        // Pager-mode Request-URIs carry no gr, so the target is a bare JID (RFC 7247 Table 2 note 2): unspecified vectors are bare.
         target: v.jid ?? "bare",
         ...(typeof v.text === "string" ? { text: v.text } : {}),
         resolutionTimedOut: v.case === "cannot be resolved",

@@ -1,5 +1,5 @@
 /**
- * RFC 7247 Table 2 (digest §4.1), one test per row and target. The expected
+ * RFC 7247 Table 2 (docs/errors.md), one test per row and target. The expected
  * codes are written out here independently of XMPP_TO_SIP_TABLE.
  */
 import { describe, test } from "node:test";

@@ -17,7 +17,7 @@ test("P02 (RFC 7572 Ex. 4-5): text/plain MESSAGE becomes a message stanza, no ty
   assert.equal(s.name, v.expect.stanza);
   assert.equal(s.attrs.from, v.expect.from);
   assert.equal(s.attrs.to, v.expect.to);
-  assert.equal(s.attrs.type, undefined); // R7
+  assert.equal(s.attrs.type, undefined); // RFC 7572 §5
   assert.equal(s.getChildText("body"), v.expect.body);
 });
 
@@ -43,7 +43,7 @@ test("Table 2 row Subject → <subject/>", () => {
   assert.equal(r.ok && r.value.stanza.getChildText("subject"), "Tonight");
 });
 
-test("Table 2 row From with gr → full JID (R6); without → bare", () => {
+test("Table 2 row From with gr → full JID (RFC 7572 §5 note 1); without → bare", () => {
   const full = map({ from: "<sip:romeo@example.net;gr=phone>" });
   assert.equal(full.ok && full.value.stanza.attrs.from, "romeo@example.net/phone");
   const bare = map({ from: "\"Romeo\" <sip:romeo@example.net>" });
@@ -96,7 +96,7 @@ test("hostile body: invalid UTF-8 is a clear 400, not mojibake", () => {
   assert.equal(!r.ok && r.error.sip, 400);
 });
 
-test("S34 / S2: sips: in To or Request-URI → 480 with Warning 380 (RFC 7247 §8)", () => {
+test("S34: sips: in To or Request-URI → 480 with Warning 380 (RFC 7247 §8)", () => {
   for (const opts of [{ to: "<sips:juliet@example.com>" }, { ruri: "sips:juliet@example.com" }]) {
     const r = map(opts);
     assert.equal(r.ok, false);
@@ -110,14 +110,14 @@ test("S35: sips: in From maps normally", () => {
   assert.equal(r.ok && r.value.stanza.attrs.from, "romeo@example.net");
 });
 
-test("Max-Forwards: 0 → 483 (digest S7)", () => {
+test("Max-Forwards: 0 → 483 (RFC 3261 §16.3)", () => {
   const req = parseSipRequest(Buffer.from("MESSAGE sip:j@xmpp.example SIP/2.0\r\nMax-Forwards: 0\r\nFrom: <sip:r@sip.example>;tag=1\r\nTo: <sip:j@xmpp.example>\r\nCall-ID: c\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\nx"));
   assert.ok(req.ok);
   const r = sipToXmpp(req.value, sipCtx);
   assert.equal(!r.ok && r.error.sip, 483);
 });
 
-test("spoofed sender: From outside the local SIP domains → 403 (digest S4)", () => {
+test("spoofed sender: From outside the local SIP domains → 403 (docs/security.md)", () => {
   const r = map({ from: "<sip:mallory@xmpp.example>" });
   assert.equal(!r.ok && r.error.sip, 403);
 });
@@ -143,7 +143,7 @@ test("P11: text/html is sanitised to XHTML-IM and a plain body is always present
   assert.doesNotMatch(html.toString(), /script|onclick/);
 });
 
-test("a stanza over the XMPP size limit → 413 (digest S9)", () => {
+test("a stanza over the XMPP size limit → 413 (docs/security.md)", () => {
   const r = map({ body: "x".repeat(20000) }, { ...sipCtx, maxStanzaBytes: 10000 });
   assert.equal(!r.ok && r.error.sip, 413);
 });

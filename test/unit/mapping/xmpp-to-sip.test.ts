@@ -22,8 +22,8 @@ test("P01 (RFC 7572 Ex. 1-2): every Table 1 field", () => {
   assert.match(out.message.contentType, /^text\/plain/);
   assert.equal(out.message.body, v.expect.body);
   const wire = renderSipRequest(out.message, xmppCtx.wire).toString();
-  assert.match(wire, /\r\nFrom: <sip:juliet@example\.com;gr=yn0cl4bnw0yr3vym>;tag=/); // gr inside <> (R2, X26)
-  assert.doesNotMatch(wire, /\r\nContact:/i); // R15
+  assert.match(wire, /\r\nFrom: <sip:juliet@example\.com;gr=yn0cl4bnw0yr3vym>;tag=/); // gr inside <> (RFC 7572 §4 note 1, X26)
+  assert.doesNotMatch(wire, /\r\nContact:/i); // RFC 3428 §4
 });
 
 test("P05: <thread/> → Call-ID", () => {
@@ -50,7 +50,7 @@ test("several bodies without a default language: the first, with its own languag
   assert.equal(out.message.subject, "S-cs");
 });
 
-test("P07: CR/LF in subject, thread and xml:lang never make an extra header (S10)", () => {
+test("P07: CR/LF in subject, thread and xml:lang never make an extra header (docs/security.md)", () => {
   const el = xml("message", { from: "a@x.example/r", to: "b@sip.example", "xml:lang": "en\r\nX-Lang: 1" },
     xml("subject", {}, "hi\r\nX-Injected: 1"), xml("thread", {}, "t\r\nX-Thread: 1"), xml("body", {}, "body"));
   const r = xmppToSip(el, xmppCtx);
@@ -80,7 +80,7 @@ test("the computed size is the rendered request's byte length (UTF-8)", () => {
   assert.equal(out.sipBytes, renderSipRequest(out.message, xmppCtx.wire).length);
 });
 
-test("type=error is never translated into a SIP request (S8)", () => {
+test("type=error is never translated into a SIP request (RFC 6120 §8.3.1 rule 8)", () => {
   const r = xmppToSip(stanza("<message type='error' from='a@x.example/r' to='b@sip.example'><body>x</body></message>"), xmppCtx);
   assert.ok(r.ok && r.value.kind === "ignore" && r.value.reason === "error-stanza");
 });
@@ -125,7 +125,7 @@ test("a resource in `to` is not put in the Request-URI", () => {
   assert.equal(out.message.requestUri, "sip:b@sip.example");
 });
 
-test("spoofed from outside the local XMPP domains → forbidden (S5)", () => {
+test("spoofed from outside the local XMPP domains → forbidden (docs/security.md)", () => {
   const r = xmppToSip(stanza("<message from='a@evil.example/r' to='b@sip.example'><body>x</body></message>"), { ...xmppCtx, localXmppDomains: new Set(["x.example"]) });
   assert.equal(!r.ok && r.error.xmpp, "forbidden");
 });

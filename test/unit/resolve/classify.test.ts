@@ -1,5 +1,5 @@
 /**
- * RFC 7247 §5 classification, one named test per step (digest §2.2, §2.3).
+ * RFC 7247 §5 classification, one named test per step (docs/resolution.md).
  * The lookup runs against a fake DNS; the classification is pure.
  */
 import { test } from "node:test";
@@ -60,14 +60,14 @@ test("RFC 2782: a SIP SRV with target '.' (service not offered) is not evidence"
   assert.equal(c.verdict, "none");
 });
 
-test("digest §2.3 rule 2: A/AAAA are never asked, so an address alone is no evidence", async () => {
+test("docs/resolution.md rule 2: A/AAAA are never asked, so an address alone is no evidence", async () => {
   const dns = new FakeDns([{ name: D, rrclass: 1, ttl: 60, data: { type: "A", address: "192.0.2.1" } }]);
   const c = await run(dns);
   assert.equal(c.verdict, "none");
   assert.ok(dns.asked.every((q) => q.endsWith(" SRV") || q.endsWith(" NAPTR")), dns.asked.join());
 });
 
-test("digest §2.3 rule 3: both record sets → both; each side keeps its own protocol, the bridge is not involved", async () => {
+test("docs/resolution.md rule 3: both record sets → both; each side keeps its own protocol, the bridge is not involved", async () => {
   const c = await run(new FakeDns([srv(`_xmpp-server._tcp.${D}`, `x.${D}`, 5269, 600), naptr(D, "SIP+D2T", `_sip._tcp.${D}`, 400)]));
   assert.equal(c.verdict, "both");
   assert.equal(c.ttl, 400);
@@ -84,7 +84,7 @@ test("direction decides: XMPP-only is bridged from SIP and native from XMPP; SIP
   assert.equal(routeFor("sip", "sip"), "native");
 });
 
-test("digest §2.3 rule 4: neither → none, refused on both sides (404 / remote-server-not-found)", async () => {
+test("docs/resolution.md rule 4: neither → none, refused on both sides (404 / remote-server-not-found)", async () => {
   const c = await run(new FakeDns([]));
   assert.equal(c.verdict, "none");
   assert.equal(c.unresolved, undefined);
@@ -117,7 +117,7 @@ test("a verdict found while the other lookup failed stands, but only for failure
   assert.equal(c.ttl, 30);
 });
 
-test("digest §2.3 rule 5: cached for the smallest record TTL; a negative part caps it at negativeTtl; maxTtl caps all", async () => {
+test("docs/resolution.md rule 5: cached for the smallest record TTL; a negative part caps it at negativeTtl; maxTtl caps all", async () => {
   const xmppOnly = await run(new FakeDns([srv(`_xmpp-server._tcp.${D}`, `x.${D}`, 5269, 100), srv(`_xmpp-server._tcp.${D}`, `y.${D}`, 5269, 50)]));
   assert.equal(xmppOnly.ttl, 50);
   const longRecords = await run(new FakeDns([srv(`_xmpp-server._tcp.${D}`, `x.${D}`, 5269, 86400)]));

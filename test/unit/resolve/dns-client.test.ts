@@ -1,5 +1,5 @@
 /**
- * The UDP stub resolver with an injected socket (style.md habit 11): answer
+ * The UDP stub resolver with an injected socket: answer
  * matching (RFC 5452), retransmission and timeout, NXDOMAIN vs NODATA with
  * the RFC 2308 negative TTL, CNAME chains, failures as values.
  */

@@ -21,7 +21,7 @@ function setup(records = [srv("_xmpp-server._tcp.x.test", "xmpp.x.test", 5269, 6
   return { dns, clock, r };
 }
 
-test("digest §2.3 rule 1: local domains and static peers never reach DNS", async () => {
+test("docs/resolution.md rule 1: local domains and static peers never reach DNS", async () => {
   const { dns, r } = setup([], tables({ localSip: ["sip.local.test"], localXmpp: ["xmpp.local.test"], foreignSip: ["peer.sip.test"], xmppForKamailio: ["peer.xmpp.test"], sipComponents: ["gw.local.test"] }));
   assert.equal((await r.classify("sip.local.test")).verdict, "sip");
   assert.equal((await r.classify("XMPP.Local.TEST")).verdict, "xmpp");
@@ -62,7 +62,7 @@ test("a domain no DNS name can be made of is refused without a lookup", async ()
   assert.deepEqual(dns.asked, []);
 });
 
-test("digest §2.3 rule 5: the verdict is cached for the record TTL, then asked again exactly once", async () => {
+test("docs/resolution.md rule 5: the verdict is cached for the record TTL, then asked again exactly once", async () => {
   const { dns, clock, r } = setup();
   assert.equal((await r.decide("sip", "x.test")).verdict, "xmpp");
   const first = dns.asked.length;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { callIdForThread, isValidCallId, languageTag, reasonText, sipSubject, newTag, newBranch } from "../../../common/src/sip/header-values.js";
 
-test("Subject: CR/LF never survive (digest S10, vector P07)", () => {
+test("Subject: CR/LF never survive (docs/security.md, vector P07)", () => {
   assert.equal(sipSubject("hi\r\nX-Injected: 1"), "hi X-Injected: 1");
   assert.equal(sipSubject("\u0000\u0007"), undefined);
 });

@@ -18,7 +18,7 @@ test("tolerates whitespace and CRLF between frames (as evapi does)", () => {
   assert.deepEqual(d.push(Buffer.from(" 1:a,\r\n1:b,")).map(String), ["a", "b"]);
 });
 
-test("a split inside the length prefix loses nothing (the evapi 5.6 bug, digest design §3)", () => {
+test("a split inside the length prefix loses nothing (the evapi 5.6 bug, docs/wire.md)", () => {
   const d = new NetstringDecoder(100);
   assert.deepEqual(d.push(Buffer.from("1")), []);
   assert.deepEqual(d.push(Buffer.from("1:hello")), []);

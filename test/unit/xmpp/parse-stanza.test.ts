@@ -26,7 +26,7 @@ test("refuses characters XML 1.0 forbids, even as references", () => {
   assert.equal(parseStanza("<message><body>&#x1;</body></message>").ok, false);
 });
 
-test("caps nesting depth, element count and size (digest S9)", () => {
+test("caps nesting depth, element count and size (docs/security.md)", () => {
   assert.equal(parseStanza("<m>" + "<a>".repeat(40) + "</a>".repeat(40) + "</m>").ok, false);
   assert.equal(parseStanza("<m>" + "<a/>".repeat(3000) + "</m>").ok, false);
   assert.equal(parseStanza("<m>" + "x".repeat(300000) + "</m>").ok, false);

@@ -1,5 +1,5 @@
 /**
- * Body bytes → string for text/* parts (RFC 7572 §7, digest §5.4: honour
+ * Body bytes → string for text/* parts (RFC 7572 §7; docs/content.md: honour
  * `charset`, 415 if unsupported; never guess).
  *
  * * No charset → UTF-8. RFC 2046 §4.1.2 would say US-ASCII, of which UTF-8 is

@@ -1,5 +1,5 @@
 /**
- * message/cpim (RFC 3862; digest §6.3). The SIP body is:
+ * message/cpim (RFC 3862; docs/content.md). The SIP body is:
  *
  *   message headers (RFC 3862 §3: `Name:[;param] value`, case-sensitive names, UTF-8)
  *   empty line
@@ -10,7 +10,7 @@
  * Only the core headers are read (From, To, DateTime, Subject, Require);
  * namespaced and unknown headers are ignored. A `Require` naming anything is
  * refused with 415 (we implement no CPIM extension), as are signed or
- * encrypted contents (digest S16: translating them would break them).
+ * encrypted contents (translating them would break them; docs/security.md).
  * The content is returned with its transfer encoding removed, not decoded as
  * text: the inner Content-Type's charset governs that.
  */

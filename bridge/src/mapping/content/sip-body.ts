@@ -1,16 +1,16 @@
 /**
  * The body of an inbound SIP MESSAGE → what goes into the stanza (RFC 7572 §7,
- * RFC 3428, digest §5.4, §6.3, S11, S16). Policy, in docs/content.md:
+ * RFC 3428). Policy, in docs/content.md:
  *
- * * text/plain (charset honoured) → text.                                R10
- * * text/html → plain text + sanitised XHTML-IM.                         R11
+ * * text/plain (charset honoured) → text.                 RFC 7572 §7 MUST
+ * * text/html → plain text + sanitised XHTML-IM.          RFC 7572 §7 SHOULD
  * * message/cpim → unwrapped; its From must be the authenticated sender
- *   (403 otherwise); the content must be text/plain or text/html.       §6.3
+ *   (403 otherwise); the content must be text/plain or text/html. RFC 3862
  * * multipart/alternative → the last text/plain part for the text, the last
  *   text/html part for XHTML-IM (RFC 2046 §5.1.4: last = preferred).
- * * anything else → 415 with Accept: ACCEPTED_TYPES.                 R12, R21
+ * * anything else → 415 with Accept: ACCEPTED_TYPES.      RFC 3428 Table 1
  * * a non-empty body without Content-Type → 400 (RFC 3261 §20.15 MUST).
- * * empty body, or no text left after cleaning → 400 empty-message.      S11
+ * * empty body, or no text left after cleaning → 400 empty-message.
  * Text is cleaned of XML-forbidden characters and CRLF/CR become LF.
  */
 import type { Element } from "@xmpp/xml";
@@ -42,7 +42,7 @@ export interface StanzaContent {
   readonly lang?: string;
   /** CPIM Subject (the one without lang, else the first). */
   readonly subject?: string;
-  /** CPIM DateTime (RFC 3339), for an optional XEP-0203 `<delay stamp>` (digest §6.3). */
+  /** CPIM DateTime (RFC 3339), for an optional XEP-0203 `<delay stamp>` (docs/content.md). */
   readonly dateTime?: string;
 }
 

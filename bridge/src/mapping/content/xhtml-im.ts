@@ -1,5 +1,5 @@
 /**
- * text/html → XHTML-IM + plain text (RFC 7572 §7 R11, XEP-0071, digest §5.4, S11).
+ * text/html → XHTML-IM + plain text (RFC 7572 §7, XEP-0071; docs/content.md).
  *
  * The HTML is tokenized (html-tokenizer.ts), every element is checked against
  * the allow-list (xhtml-policy.ts) and the result is built only with

@@ -1,6 +1,6 @@
 /**
  * The XHTML-IM allow-list (XEP-0071 §6 integration set, §7 recommended
- * profile, §8/§11 security; RFC 7572 §7 R11; digest S11). Every decision the
+ * profile, §8/§11 security; RFC 7572 §7; docs/security.md). Every decision the
  * sanitiser makes about an element, attribute, URL or CSS property is a row
  * or a predicate here.
  */

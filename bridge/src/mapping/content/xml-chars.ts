@@ -1,5 +1,5 @@
 /**
- * Characters XML 1.0 §2.2 does not allow (digest S11, §5.4): C0 controls other
+ * Characters XML 1.0 §2.2 does not allow (docs/content.md "Text"): C0 controls other
  * than TAB/LF/CR, U+FFFE, U+FFFF and unpaired surrogates. ltx escapes only
  * `& < > " '`, so every string bound for a stanza passes through here first.
  */

@@ -1,6 +1,6 @@
 /**
  * SIP/SIPS/IM/PRES URI parser (RFC 3261 §19.1, §25; RFC 3860; RFC 3859),
- * strict enough that every accepted URI maps without guessing (digest §3.3 step 2).
+ * strict enough that every accepted URI maps without guessing (docs/addresses.md "Grammar").
  *
  *   sip:alice;day=tuesday@atlanta.com:5060;transport=tcp;gr=kjh29?subject=x
  *   \_/ \_______________/ \_________/ \__/ \_____________________/ \_______/
@@ -33,7 +33,7 @@ const SCHEMES: ReadonlySet<string> = new Set<SipScheme>(["sip", "sips", "im", "p
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
-/** Inputs past this are refused before any work (digest S9: caps on every field). */
+/** Inputs past this are refused before any work (docs/security.md: caps on every field). */
 export const SIP_URI_INPUT_MAX = 8192;
 
 /**
@@ -64,7 +64,7 @@ export function parseSipUri(text: string): Result<SipUri, Failure> {
 function parseUserinfo(userinfo: string, scheme: SipScheme): Result<string, Failure> {
   const colon = userinfo.indexOf(":");
   if (colon >= 0) {
-    // digest §3.3 step 2: a password is refused, never carried into a JID.
+    // docs/addresses.md SIP → JID step 2: a password is refused, never carried into a JID.
     const pw = userinfo.slice(colon + 1);
     if (!everyChar(pw, isPasswordChar)) return failure("uri-malformed", "bad password syntax");
     return failure("uri-password", "URI carries a password");

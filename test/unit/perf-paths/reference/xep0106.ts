@@ -3,7 +3,7 @@
  * hold, plus the backslash rule. Escapes are lower-case only; case matters.
  *
  *   escapeLocal("d'artagnan")  === "d\\27artagnan"
- *   escapeLocal("c:\\net")     === "c\\3a\\net"     (normative algorithm, digest §3.10 item 3)
+ *   escapeLocal("c:\\net")     === "c\\3a\\net"     (normative algorithm; docs/addresses.md "XEP-0106 backslash")
  *   unescapeLocal("m\\26m")    === "m&m"
  */
 
