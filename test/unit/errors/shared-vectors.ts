@@ -1,7 +1,5 @@
 /**
- * Loads spec/vectors.json, the in-repo copy of the team's shared vectors
- * (test/unit/vectors-copy.test.ts checks it against ../shared/spec when present).
- * From dist/test/unit/errors/ the repo root is four levels up, its parent five.
+ * Loads spec/vectors.json, the shared test vectors.
  * A missing or malformed file throws: the tests that use it must fail, not skip.
  */
 import { readFileSync } from "node:fs";
