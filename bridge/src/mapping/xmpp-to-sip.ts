@@ -5,7 +5,8 @@
  *
  * | XMPP        | SIP                                                  |
  * |-------------|------------------------------------------------------|
- * | `to`        | Request-URI and To (bare AOR)                        |
+ * | `to`        | To: bare AOR; Request-URI: the AOR, or for a full    |
+ * |             | JID the GRUU `;gr=resource` (RFC 5627 §3.3)          |
  * | `from`      | From: bare JID + resource as `;gr=` inside `<>` (R2) |
  * | `<thread/>` | Call-ID (derived when not a valid Call-ID)           |
  * | `<subject/>`| Subject (controls stripped, capped)                  |
@@ -60,11 +61,15 @@ export function xmppToSip(stanza: Element, ctx: XmppToSipContext): Result<XmppTo
   if (!fromUri.ok) return fromUri;
   const toUri = jidToSipUri(bareJid(to.value), { withGruu: false });
   if (!toUri.ok) return toUri;
+  // A full JID names one device: the GRUU its From carried (docs/mapping.md,
+  // "Devices"). Sent to that GRUU only; a bare JID reaches every contact.
+  const requestUri = to.value.resource !== undefined ? jidToSipUri(to.value, { withGruu: true }) : toUri;
+  if (!requestUri.ok) return requestUri;
 
   const subject = chosen.subject !== undefined ? sipSubject(chosen.subject) : undefined;
   const contentLanguage = languageTag(chosen.lang);
   const message: OutgoingMessage = {
-    requestUri: toUri.value,
+    requestUri: requestUri.value,
     toUri: toUri.value,
     fromUri: fromUri.value,
     callId: callIdForThread(stanza.getChildText("thread") ?? undefined),
