@@ -37,8 +37,10 @@ export function forkOutcome(responses: readonly BranchResponse[], branches: numb
  * §16.7 step 6 among failures: none at all → 408 (a branch that never
  * answered counts as 408, §16.8); any 6xx wins; else the lowest class; in
  * 4xx a resubmission code first; 503 last in 5xx (§16.7: forwarding 503
- * would claim the whole service is down); else the lowest code. On a tie, a
- * real response beats a local timeout.
+ * would claim the whole service is down); else the lowest code. §16.7 lets
+ * any response of the class be chosen: a device's own answer (486 Busy Here)
+ * tells the sender more than another device's silence, so within a class a
+ * local timeout comes last.
  */
 export function bestResponse(responses: readonly BranchResponse[]): BranchResponse {
   let best: BranchResponse | undefined;
@@ -52,6 +54,6 @@ function rank(r: BranchResponse): number {
   const classRank = cls === 6 ? 0 : cls;
   const preferred = cls === 4 && RESUBMISSION_CODES.includes(r.code);
   const last = r.code === 503;
-  const within = preferred ? 0 : last ? 200 : 100 + (r.code % 100);
-  return classRank * 1000 + within * 2 + (r.timedOut === true ? 1 : 0);
+  const within = r.timedOut === true ? 300 : preferred ? 0 : last ? 200 : 100 + (r.code % 100);
+  return classRank * 1000 + within;
 }

@@ -101,8 +101,18 @@ test("a branch timing out in Kamailio (evtype 2) is a 408 timeout", async () => 
   const p = s.send(cmd("g"));
   k.answer({ status: 200, body: { ok: true, branches: 2 } });
   s.onResult(result("g", 408, 0, 2));
-  s.onResult(result("g", 486, 1));
+  s.onResult(result("g", 408, 1, 2));
   assert.deepEqual(await p, { code: 408, reason: "R408", timedOut: true });
+});
+
+test("one device busy, the other silent: the busy answer is the outcome", async () => {
+  const k = fakeCommands();
+  const s = new SipSender(k.client, 60_000);
+  const p = s.send(cmd("g2"));
+  k.answer({ status: 200, body: { ok: true, branches: 2 } });
+  s.onResult(result("g2", 408, 0, 2));
+  s.onResult(result("g2", 486, 1));
+  assert.deepEqual(await p, { code: 486, reason: "R486", timedOut: false });
 });
 
 test("the bridge's own timer: silent branches count as 408 (§16.8) beside the answers in", async () => {
@@ -114,8 +124,8 @@ test("the bridge's own timer: silent branches count as 408 (§16.8) beside the a
   assert.deepEqual(await p, { code: 603, reason: "R603", timedOut: false }); // 6xx beats the silent branch's 408
   const p2 = s.send(cmd("h2"));
   k.answer({ status: 200, body: { ok: true, branches: 2 } });
-  s.onResult(result("h2", 486, 0));
-  assert.deepEqual(await p2, { code: 408, reason: "Request Timeout", timedOut: true });
+  s.onResult(result("h2", 500, 0));
+  assert.deepEqual(await p2, { code: 408, reason: "Request Timeout", timedOut: true }); // 4xx before 5xx
 });
 
 test("failAll (evapi lost): answered at once, silent branches as timeouts", async () => {
@@ -126,7 +136,7 @@ test("failAll (evapi lost): answered at once, silent branches as timeouts", asyn
   s.onResult(result("i", 500, 0));
   assert.equal(await state(p), "pending"); // the answer (2 branches) is in
   assert.equal(s.failAll("Kamailio link lost"), 1);
-  assert.deepEqual(await p, { code: 408, reason: "Kamailio link lost", timedOut: true });
+  assert.deepEqual(await p, { code: 408, reason: "Kamailio link lost", timedOut: true }); // 4xx before 5xx
 });
 
 test("a local refusal in the HTTP answer is the outcome", async () => {

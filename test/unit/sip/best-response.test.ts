@@ -55,11 +55,12 @@ test("within a class otherwise the lowest code", () => {
   assert.deepEqual(bestResponse([r(486), r(480), r(488)]), r(480));
 });
 
-test("§16.8: a branch that timed out counts as 408, and a real response of the same rank beats it", () => {
-  assert.deepEqual(bestResponse([timeout, r(486)]), timeout); // 408 < 486 in 4xx
+test("§16.8: a branch that timed out counts as 408, after every real 4xx answer", () => {
+  assert.deepEqual(bestResponse([timeout, r(486)]), r(486)); // a device's "busy" beats another's silence
   assert.deepEqual(bestResponse([timeout, r(408)]), r(408));
-  assert.deepEqual(bestResponse([r(408), timeout]), r(408));
-  assert.deepEqual(bestResponse([timeout, r(503)]), timeout); // 4xx before 5xx
+  assert.deepEqual(bestResponse([timeout, timeout]), timeout);
+  assert.deepEqual(bestResponse([timeout, r(503)]), timeout); // still 4xx before 5xx
+  assert.deepEqual(bestResponse([timeout, r(302)]), r(302));
 });
 
 test("one branch: its response is the outcome, whatever it is", () => {
