@@ -12,7 +12,8 @@ import { parseFrame, sipResultEvent, sipSendAccepted } from "../../common/src/wi
 import { freePorts } from "../support/ports.js";
 import { tempDir } from "../support/process.js";
 import { startKamailio, type RunningKamailio } from "../support/kamailio.js";
-import { SipPeer } from "../support/sip-peer.js";
+import type { SipPeer } from "../support/sip-peer.js";
+import { registerDevice, type SipDevice } from "../support/sip-device.js";
 import { EvapiBridge } from "../support/evapi-bridge.js";
 
 const XMPP = "xmpp.stox.test";
@@ -46,26 +47,9 @@ function kt(name: string, fn: () => Promise<void>): void {
   });
 }
 
-/**
- * A UA registered for `user` over its own TCP connection. Its Contact port
- * has no listener: only reuse of that connection can deliver. With
- * `instance` it registers as RFC 5627 asks (+sip.instance, Supported: gruu).
- */
-async function device(user: string, contactPort: number, instance?: string): Promise<{ peer: SipPeer; gruu?: string }> {
-  const peer = await SipPeer.open("tcp", { host: "127.0.0.1", port: ports.sip });
-  const contact = `<sip:${user}@127.0.0.1:${contactPort};transport=tcp>${instance !== undefined ? `;+sip.instance="<${instance}>"` : ""}`;
-  const reg = await peer.request({
-    method: "REGISTER", ruri: `sip:${SIP}`, from: `sip:${user}@${SIP}`, to: `sip:${user}@${SIP}`, expires: 600,
-    headers: [`Contact: ${contact}`, ...(instance !== undefined ? ["Supported: gruu"] : [])],
-  });
-  assert.equal(reg.response.status, 200, "REGISTER");
-  const gruu = /pub-gruu="([^"]+)"/.exec(reg.response.header("contact") ?? "")?.[1];
-  return { peer, ...(gruu !== undefined ? { gruu } : {}) };
-}
-
-async function unregister(peer: SipPeer, user: string): Promise<void> {
-  await peer.request({ method: "REGISTER", ruri: `sip:${SIP}`, from: `sip:${user}@${SIP}`, to: `sip:${user}@${SIP}`, headers: ["Contact: *"], expires: 0, cseq: 9 });
-  peer.close();
+/** A device registered for `user`, reachable only over its own TCP connection. */
+function device(user: string, contactPort: number, instance?: string): Promise<SipDevice> {
+  return registerDevice({ sipPort: ports.sip, user, domain: SIP, contactPort, ...(instance !== undefined ? { instance } : {}) });
 }
 
 function send(ruri: string, body: string) {
@@ -107,8 +91,8 @@ kt("an AOR with two contacts: a MESSAGE to each over its own connection, branche
     assert.deepEqual([...byCode.keys()].sort(), [200, 486]);
     assert.deepEqual(results.map((res) => res.branch).sort(), [0, 1]);
   } finally {
-    await unregister(a.peer, "bob");
-    b.peer.close();
+    await a.unregister();
+    await b.unregister();
   }
 });
 
@@ -132,8 +116,8 @@ kt("a ;gr= R-URI reaches only the instance that registered it (RFC 5627): branch
     await sleep(300);
     assert.equal(messages(b.peer, "only the phone that wrote").length, 0);
   } finally {
-    await unregister(a.peer, "carol");
-    b.peer.close();
+    await a.unregister();
+    await b.unregister();
   }
 });
 
@@ -147,7 +131,7 @@ kt("a GRUU whose instance is not registered: local 480 (RFC 5627 §5.1), nothing
     await sleep(200);
     assert.equal(messages(a.peer, "nobody").length, 0);
   } finally {
-    await unregister(a.peer, "dave");
+    await a.unregister();
   }
 });
 
@@ -171,9 +155,9 @@ kt("branches of one send never leak into the next (per-process branch set)", asy
     assert.equal(b.peer.received.filter((m) => m.method === "MESSAGE" && m.body.toString().startsWith("single")).length, 0);
     for (let i = 0; i < 8 * 3; i++) await bridge.next((f) => f.type === "sip.result", 3000);
   } finally {
-    await unregister(a.peer, "erin");
-    b.peer.close();
-    await unregister(c.peer, "frank");
+    await a.unregister();
+    await b.unregister();
+    await c.unregister();
   }
 });
 
@@ -191,7 +175,7 @@ kt("both contacts silent: each branch reports its own local 408 (evtype 2)", asy
     assert.deepEqual(results.map((x) => [x.code, x.evtype]), [[408, 2], [408, 2]]);
     assert.deepEqual(results.map((x) => x.branch).sort(), [0, 1]);
   } finally {
-    await unregister(a.peer, "gina");
-    b.peer.close();
+    await a.unregister();
+    await b.unregister();
   }
 });
