@@ -18,7 +18,9 @@ export async function registerDevice(opts: { sipPort: number; user: string; doma
     headers: [`Contact: ${contact}`, ...(opts.instance !== undefined ? ["Supported: gruu"] : [])],
   });
   assert.equal(reg.response.status, 200, "REGISTER");
-  const gruu = /pub-gruu="([^"]+)"/.exec(reg.response.header("contact") ?? "")?.[1];
+  // the 200 lists every contact of the AOR: take the pub-gruu of ours (RFC 5627 §5.1)
+  const mine = new RegExp(`<sip:${opts.user}@127\\.0\\.0\\.1:${opts.contactPort};transport=tcp>[^,]*?;pub-gruu="([^"]+)"`);
+  const gruu = mine.exec(reg.response.headerAll("contact").join(", "))?.[1];
   return {
     peer, ...(gruu !== undefined ? { gruu } : {}),
     async unregister() {
