@@ -337,6 +337,20 @@ if resolve_enabled then
 	});
 end
 
+-- XEP-0313 (mod_mam's "archive-should-store"): a message without a body to
+-- or from a SIP address -- a receipt, a chat state -- is never bridged
+-- (docs/mapping.md), so it has no place in the history; mod_mam alone would
+-- archive receipts. Everything else is left to mod_mam's own rules.
+local function not_bridged_noise(event)
+	local stanza = event.stanza;
+	if stanza.name ~= "message" or stanza:get_child("body") then return; end
+	local to_host, from_host = jid.host(stanza.attr.to), jid.host(stanza.attr.from);
+	if (to_host and is_sip_domain(to_host)) or (from_host and is_sip_domain(from_host)) then
+		event.reason = "stox: not bridged";
+		return false;
+	end
+end
+
 local function add_delivery_filter(session)
 	filters.add_filter(session, "stanzas/out", tracker.c2s_out, 9000);
 end
@@ -374,6 +388,7 @@ function module.add_host(host_module)
 	elseif host_module:get_host_type() == "local" then
 		vhosts:add(host);
 		host_module:hook("message/offline/handle", tracker.offline, 1000);
+		host_module:hook("archive-should-store", not_bridged_noise, 10); -- above mod_mam's default rule (-1)
 	end
 	sip_by_host[host] = sip_domains;
 	recompute_sip_domains();

@@ -64,6 +64,10 @@ local modules = {
 	"roster"; "saslauth"; "disco"; "ping";
 	"dialback";     -- s2s authentication without certificates (loopback tests, the resolution e2e)
 	"offline";      -- autoloaded in 0.12 anyway; listed because stox reports "stored" through it
+	-- Several clients per user (docs/mapping.md, "Devices"): bridged messages
+	-- go through Prosody's normal routing, so these two see them like any other.
+	"carbons";      -- XEP-0280: what one client sends or receives shows on the others
+	"mam";          -- XEP-0313: the server-side history, both directions of a bridged chat
 	"admin_shell";  -- prosodyctl --config FILE shell "module:reload('stox')"
 	"stox";         -- on every VirtualHost: route/remote interception + the bridge link
 }
@@ -81,6 +85,10 @@ c2s_require_encryption = false
 s2s_require_encryption = false
 s2s_secure_auth = false
 authentication = "internal_hashed"          -- SCRAM-SHA-1 over plaintext on loopback
+-- mod_mam keeps the archive in the default storage (internal: files under
+-- data_path); a production server would use storage = "sql".
+default_archive_policy = true               -- archive every conversation (not only roster contacts)
+archive_expires_after = "1w"                -- Prosody's default, stated
 statistics = "internal"                     -- prosodyctl shell "stats:show('stox')"
 
 -- stox (global options; see prosody-module/README.md)

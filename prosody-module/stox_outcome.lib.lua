@@ -3,8 +3,9 @@
 -- module:context(host):send() runs Prosody's whole local routing synchronously
 -- (core_post_stanza -> mod_message -> session.send / mod_offline), because the
 -- bridge link's callbacks do not run inside a util.async runner. So we open a
--- window around send(), let hooks mark what they see for *that stanza object*,
--- and read the verdict when send() returns:
+-- window around send(), let hooks mark what they see for *that stanza* (the
+-- object, or the copy mod_mam hands on with its XEP-0359 <stanza-id/>: same
+-- name, id, from and to), and read the verdict when send() returns:
 --
 --   error     an error reply with the same id came back to the stanza's `from`
 --             (mod_message's service-unavailable, the router's not-allowed...).
@@ -33,7 +34,17 @@ local function new(opts)
 	local relayed = cache.new(512);  -- key(from, id) -> deliver frame id, for late errors
 
 	function tracker.begin(ref, stanza, to_host)
-		active = { ref = ref, stanza = stanza, from = stanza.attr.from, id = stanza.attr.id, to_host = to_host };
+		active = { ref = ref, stanza = stanza, from = stanza.attr.from, to = stanza.attr.to, id = stanza.attr.id,
+			to_host = to_host };
+	end
+
+	-- Is this the stanza being delivered? mod_mam (XEP-0313) archives it and
+	-- passes a clone carrying its <stanza-id/> to the handlers after it.
+	local function is_active(stanza)
+		if not active then return false; end
+		if stanza == active.stanza then return true; end
+		return active.id ~= nil and stanza.name == active.stanza.name and stanza.attr.id == active.id
+			and stanza.attr.from == active.from and stanza.attr.to == active.to;
 	end
 
 	-- Returns the outcome frame fields; closes the window.
@@ -57,18 +68,18 @@ local function new(opts)
 	-- "stanzas/out" filter (priority above mod_smacks/mod_csi_simple, which may hold stanzas).
 	-- Installed on every session; only a c2s one counts (s2s sends share the filter name).
 	function tracker.c2s_out(stanza, session)
-		if active and stanza == active.stanza and session.type == "c2s" then active.delivered = true; end
+		if session.type == "c2s" and is_active(stanza) then active.delivered = true; end
 		return stanza;
 	end
 
 	-- message/offline/handle, hooked above mod_offline (which returns its verdict).
 	function tracker.offline(event)
-		if active and event.stanza == active.stanza then active.stored = true; end
+		if is_active(event.stanza) then active.stored = true; end
 	end
 
 	-- route/remote, for any stanza: is it the one being delivered?
 	function tracker.relay(stanza)
-		if active and stanza == active.stanza then
+		if is_active(stanza) then
 			active.relayed = true;
 			return true;
 		end

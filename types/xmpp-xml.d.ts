@@ -52,6 +52,8 @@ declare module "@xmpp/client" {
     status: string;
     /** XEP-0198: "fail" for each stanza the server never acknowledged. */
     streamManagement: { on(ev: "fail" | "ack", fn: (stanza: Element) => void): void; enabled: boolean };
+    /** Sends an iq get/set and resolves with the result iq's first child (rejects on an error iq or the timeout). */
+    iqCaller: { request(iq: Element, timeoutMs?: number): Promise<Element | undefined> };
   }
   export function client(opts: Record<string, unknown>): Client;
 }

@@ -6,9 +6,9 @@
  */
 import type { ReportLike } from "./report-md.js";
 
-const COLORS: Record<number, string> = { 1: "#4e79a7", 2: "#59a14f", 3: "#f28e2b", 4: "#e15759" };
-const NAMES: Record<number, string> = { 1: "1 SIP ceiling", 2: "2 XMPP ceiling", 3: "3 SIP→XMPP (stox)", 4: "4 XMPP→SIP (stox)" };
-const BAR: Record<number, [string, string]> = { 1: ["1 SIP", "ceiling"], 2: ["2 XMPP", "ceiling"], 3: ["3 SIP→XMPP", "stox"], 4: ["4 XMPP→SIP", "stox"] };
+const COLORS: Record<number, string> = { 1: "#4e79a7", 2: "#59a14f", 3: "#f28e2b", 4: "#e15759", 5: "#b07aa1" };
+const NAMES: Record<number, string> = { 1: "1 SIP ceiling", 2: "2 XMPP ceiling", 3: "3 SIP→XMPP (stox)", 4: "4 XMPP→SIP (stox)", 5: "5 XMPP→SIP, 2 contacts" };
+const BAR: Record<number, [string, string]> = { 1: ["1 SIP", "ceiling"], 2: ["2 XMPP", "ceiling"], 3: ["3 SIP→XMPP", "stox"], 4: ["4 XMPP→SIP", "stox"], 5: ["5 XMPP→SIP", "2 contacts"] };
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const n = (x: number) => (Math.round(x * 10) / 10).toString();

@@ -38,7 +38,7 @@ import type { BenchPath, RawStep, Rig } from "./paths/common.js";
 import { sipNative } from "./paths/sip-native.js";
 import { xmppNative } from "./paths/xmpp-native.js";
 import { sipToXmpp } from "./paths/sip-to-xmpp.js";
-import { xmppToSip } from "./paths/xmpp-to-sip.js";
+import { xmppToSip, xmppToSipForked } from "./paths/xmpp-to-sip.js";
 import { renderSvg } from "./report-svg.js";
 import { renderMarkdown } from "./report-md.js";
 
@@ -56,17 +56,17 @@ export interface Mode {
   readonly settleMs: number;
   readonly pauseMs: number;
   /** First offered rate per path (msg/s). */
-  readonly start: Record<1 | 2 | 3 | 4, number>;
+  readonly start: Record<1 | 2 | 3 | 4 | 5, number>;
 }
 
 const MODES: Record<"quick" | "full", Mode> = {
   quick: {
     name: "quick", stepSeconds: 2.5, halfSeconds: 3, refSeconds: 2.5, warmupSeconds: 1, growth: 2, maxSteps: 5, bisections: 1,
-    settleMs: 2500, pauseMs: 300, start: { 1: 2000, 2: 2000, 3: 500, 4: 500 },
+    settleMs: 2500, pauseMs: 300, start: { 1: 2000, 2: 2000, 3: 500, 4: 500, 5: 500 },
   },
   full: {
     name: "full", stepSeconds: 10, halfSeconds: 15, refSeconds: 10, warmupSeconds: 3, growth: 1.5, maxSteps: 14, bisections: 3,
-    settleMs: 5000, pauseMs: 1500, start: { 1: 1000, 2: 1000, 3: 250, 4: 250 },
+    settleMs: 5000, pauseMs: 1500, start: { 1: 1000, 2: 1000, 3: 250, 4: 250, 5: 250 },
   },
 };
 
@@ -122,17 +122,17 @@ export interface PathResult {
 }
 
 function parseArgs(argv: string[]) {
-  const opts = { quick: false, paths: [1, 2, 3, 4] as number[], out: path.join(ROOT, "bench/results"), cpuProf: false, keep: false, fixed: [] as number[], seconds: 0, kamailioNodelay: false };
+  const opts = { quick: false, paths: [1, 2, 3, 4, 5] as number[], out: path.join(ROOT, "bench/results"), cpuProf: false, keep: false, fixed: [] as number[], seconds: 0, kamailioNodelay: false };
   for (const a of argv) {
     if (a === "--quick") opts.quick = true;
     else if (a === "--cpu-prof") opts.cpuProf = true;
     else if (a === "--keep") opts.keep = true;
     else if (a === "--kamailio-nodelay") opts.kamailioNodelay = true;
-    else if (a.startsWith("--paths=")) opts.paths = a.slice(8).split(",").map(Number).filter((n) => n >= 1 && n <= 4);
+    else if (a.startsWith("--paths=")) opts.paths = a.slice(8).split(",").map(Number).filter((n) => n >= 1 && n <= 5);
     else if (a.startsWith("--out=")) opts.out = path.resolve(a.slice(6));
     else if (a.startsWith("--fixed=")) opts.fixed = a.slice(8).split(",").map(Number).filter((n) => n > 0);
     else if (a.startsWith("--seconds=")) opts.seconds = Number(a.slice(10));
-    else throw new Error(`unknown option ${a} (--quick, --paths=1,2,3,4, --out=DIR, --cpu-prof, --keep, --fixed=R1,R2 [--seconds=S], --kamailio-nodelay)`);
+    else throw new Error(`unknown option ${a} (--quick, --paths=1,2,3,4,5, --out=DIR, --cpu-prof, --keep, --fixed=R1,R2 [--seconds=S], --kamailio-nodelay)`);
   }
   return opts;
 }
@@ -150,13 +150,14 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${s}\n`);
   log(`stox e2e benchmark, ${mode.name} mode, paths ${opts.paths.join(",")}, temp dir ${dir}`);
 
-  const SENDERS = 16, RECEIVERS = 16, WORKERS = 4, UAS_AORS = 64, SIPP_AORS = 16;
+  const SENDERS = 16, RECEIVERS = 16, WORKERS = 4, UAS_AORS = 64, FORK_AORS = 64, SIPP_AORS = 16;
   const senders = Array.from({ length: SENDERS }, (_, i) => ({ user: `bsend${i}`, password: `bench-send-${i}` }));
   const receivers = Array.from({ length: RECEIVERS }, (_, i) => ({ user: `brecv${i}`, password: `bench-recv-${i}` }));
 
   let stack: BenchStack | undefined;
   const workers: WorkerHandle[] = [];
   let uas: WorkerHandle | undefined;
+  let uas2: WorkerHandle | undefined;
   let sippUas: SippUas | undefined;
   const results: PathResult[] = [];
   const all: StepResult[] = [];
@@ -181,7 +182,11 @@ async function main(): Promise<void> {
     })));
     uas = WorkerHandle.start("sip-uas", path.join(ROOT, "dist/bench/e2e/gen/sip-uas-worker.js"), path.join(dir, "sip-uas.log"));
     const uasAors = Array.from({ length: UAS_AORS }, (_, i) => `u${i}`);
-    await uas.call("start", { kamailioPort: st.ports.sip, domain: SIP_DOMAIN, aors: uasAors });
+    // path 5: FORK_AORS registered from both UAS processes (two contacts each)
+    const forkAors = Array.from({ length: FORK_AORS }, (_, i) => `f${i}`);
+    await uas.call("start", { kamailioPort: st.ports.sip, domain: SIP_DOMAIN, aors: [...uasAors, ...forkAors] });
+    uas2 = WorkerHandle.start("sip-uas-2", path.join(ROOT, "dist/bench/e2e/gen/sip-uas-worker.js"), path.join(dir, "sip-uas-2.log"));
+    await uas2.call("start", { kamailioPort: st.ports.sip, domain: SIP_DOMAIN, aors: forkAors });
     const sippAors = Array.from({ length: SIPP_AORS }, (_, i) => `sipbench${i}`);
     const sippPort = await freePort();
     await registerFromPort(sippPort, st.ports.sip, SIP_DOMAIN, sippAors);
@@ -190,7 +195,7 @@ async function main(): Promise<void> {
 
     const rig: Rig = {
       root: ROOT, dir, stack: st, xmpp: workers, receivers: receivers.map((r) => `${r.user}@${XMPP_DOMAIN}`),
-      uas, uasAors, sippUas, sippAors, uacPid: undefined,
+      uas, uasAors, uas2, forkAors, sippUas, sippAors, uacPid: undefined,
     };
     const bridgePid = () => st.bridge.child.pid;
     const watched: Watched[] = [
@@ -201,6 +206,7 @@ async function main(): Promise<void> {
       { name: "sipp-uas", role: "generator", tree: false, pids: () => pidList(sippUas?.pid) },
       { name: "xmpp-clients", role: "generator", tree: false, pids: () => workers.flatMap((w) => pidList(w.pid)) },
       { name: "sip-uas", role: "generator", tree: false, pids: () => pidList(uas?.pid) },
+      { name: "sip-uas-2", role: "generator", tree: false, pids: () => pidList(uas2?.pid) },
       { name: "harness", role: "generator", tree: false, pids: () => [process.pid] },
     ];
 
@@ -244,7 +250,7 @@ async function main(): Promise<void> {
       return r;
     };
 
-    const paths: BenchPath[] = [sipNative(rig), xmppNative(rig), sipToXmpp(rig), xmppToSip(rig)].filter((p) => opts.paths.includes(p.id));
+    const paths: BenchPath[] = [sipNative(rig), xmppNative(rig), sipToXmpp(rig), xmppToSip(rig), xmppToSipForked(rig)].filter((p) => opts.paths.includes(p.id));
     for (const p of paths) {
       log(`path ${p.id}: ${p.title}`);
       try {
@@ -271,7 +277,9 @@ async function main(): Promise<void> {
       if (!r.viaBridge) continue;
       if (lower !== undefined) r.ratio = Math.round((r.maxRate / lower) * 1000) / 1000;
       if (r.half === undefined) continue;
-      const refPath = r.id === 3 ? paths.find((p) => p.id === 1) : paths.find((p) => p.id === 2);
+      // path 5 (forking) against path 4 (one contact): what the second contact costs
+      const refId = r.id === 3 ? 1 : r.id === 5 ? 4 : 2;
+      const refPath = paths.find((p) => p.id === refId);
       if (refPath === undefined) continue;
       log(`reference for path ${r.id}: path ${refPath.id} at the same rate (${r.half.offered}/s)`);
       const ref = await measure(refPath, r.half.offered, mode.refSeconds, "reference");
@@ -283,7 +291,7 @@ async function main(): Promise<void> {
           addedP99E2eMs: round2(r.half.e2e.p99 - ref.e2e.p99),
         };
       } else {
-        r.reference = { path: 2, step: ref, metric: "e2e", addedP99Ms: round2(r.half.e2e.p99 - ref.e2e.p99) };
+        r.reference = { path: refId, step: ref, metric: "e2e", addedP99Ms: round2(r.half.e2e.p99 - ref.e2e.p99) };
       }
     }
 
@@ -313,7 +321,7 @@ async function main(): Promise<void> {
       git: gitState(),
       settings: {
         mode, limits: LIMITS, goals: GOALS, senders: SENDERS, receivers: RECEIVERS, xmppWorkerProcesses: WORKERS,
-        sipUasAors: UAS_AORS, sippUasAors: SIPP_AORS, kamailioShmMb: 1024, logLevels: { bridge: "info", prosody: "info", kamailio: "debug=2" },
+        sipUasAors: UAS_AORS, forkedAors: FORK_AORS, sippUasAors: SIPP_AORS, kamailioShmMb: 1024, logLevels: { bridge: "info", prosody: "info", kamailio: "debug=2" },
         transport: "SIP over UDP (sipp u1, Node UAS); XMPP c2s over TCP without TLS; bridge↔Kamailio evapi TCP + HTTP; bridge↔Prosody unix socket",
         cpuUnit: "% of one core over the send window (this machine has 2 cores = 200 %)",
       },
@@ -340,6 +348,7 @@ async function main(): Promise<void> {
   } finally {
     await sippUas?.stop().catch(() => {});
     await uas?.stop().catch(() => {});
+    await uas2?.stop().catch(() => {});
     await Promise.all(workers.map((w) => w.stop().catch(() => {})));
     if (stack) {
       const st = stack;
@@ -437,7 +446,8 @@ async function searchPath(p: BenchPath, mode: Mode, measure: Measure): Promise<P
 }
 
 function goals(results: PathResult[], s: { socketsAtRest: number; peakSockets: number; socketsAfter: number; bridgePeakRss: number }) {
-  const stox = results.filter((r) => r.viaBridge);
+  // the goals are the bridge's, against the natives; path 5 is measured against path 4
+  const stox = results.filter((r) => r.viaBridge && r.id !== 5);
   return {
     ratio: stox.map((r) => ({ path: r.id, value: r.ratio ?? null, goal: `>= ${GOALS.ratio}`, met: r.ratio !== undefined && r.ratio >= GOALS.ratio })),
     addedP99: stox.map((r) => {

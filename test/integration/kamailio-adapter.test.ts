@@ -522,7 +522,7 @@ kt("sip.send: MESSAGE with Call-ID, Subject, Content-Language, From ;gr= inside 
       });
       const r = await command(cmd);
       assert.equal(r.status, 200, JSON.stringify(r.json));
-      assert.deepEqual(r.json, { ok: true });
+      assert.deepEqual(r.json, { ok: true, branches: 1 }); // one MESSAGE sent (no lookup: no fork)
       const msg = await bob.waitFor((m) => m.method === "MESSAGE", 3000);
       assert.equal(msg.startLine, `MESSAGE sip:bob@127.0.0.1:${bob.port} SIP/2.0`);
       assert.match(msg.header("from")!, new RegExp(`^<sip:juliet@${XMPP.replace(/\./g, "\\.")};gr=balcony>;tag=`));

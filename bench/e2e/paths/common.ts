@@ -18,6 +18,9 @@ export interface Rig {
   /** The Node SIP UAS process (XMPP → SIP) and the AORs it registered. */
   readonly uas: WorkerHandle;
   readonly uasAors: string[];
+  /** AORs with two contacts: registered by `uas` and by `uas2` (path 5, forking). */
+  readonly uas2: WorkerHandle;
+  readonly forkAors: string[];
   /** The sipp UAS (native SIP ceiling) and the AORs registered for its port. */
   readonly sippUas: SippUas;
   readonly sippAors: string[];
@@ -44,8 +47,8 @@ export interface RawStep {
 }
 
 export interface BenchPath {
-  readonly id: 1 | 2 | 3 | 4;
-  readonly key: "sip-native" | "xmpp-native" | "sip-to-xmpp" | "xmpp-to-sip";
+  readonly id: 1 | 2 | 3 | 4 | 5;
+  readonly key: "sip-native" | "xmpp-native" | "sip-to-xmpp" | "xmpp-to-sip" | "xmpp-to-sip-2-contacts";
   readonly title: string;
   readonly viaBridge: boolean;
   /** The load generators this path uses (names of watched process groups). */

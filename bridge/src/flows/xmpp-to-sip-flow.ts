@@ -1,8 +1,9 @@
 /**
  * The XMPP → SIP shell (docs/mapping.md): a stanza Prosody intercepted is parsed,
- * mapped, queued per destination (RFC 3428 §8), sent through Kamailio, and a
- * final response ≥ 300 (or a timeout) comes back to the sender as the error
- * stanza RFC 7247 Table 3 gives. Exactly one outcome per stanza; counted.
+ * mapped, queued per destination AOR (RFC 3428 §8), sent through Kamailio to
+ * every registered contact (the outcome chosen by RFC 3261 §16.7,
+ * kamailio/sip-sender.ts), and a final response ≥ 300 (or a timeout) comes
+ * back to the sender as the error stanza RFC 7247 Table 3 gives. Exactly one outcome per stanza; counted.
  */
 import { newId } from "../runtime/ids.js";
 import type { Element } from "@xmpp/xml";
@@ -70,7 +71,8 @@ export function handleXmppStanza(frame: XmppStanzaFrame, deps: XmppToSipDeps): v
     ...(message.contentLanguage !== undefined ? { clang: message.contentLanguage } : {}),
     body: message.body, ctype: message.contentType, lookup: deps.isLocalSip(to.domain),
   };
-  const accepted = deps.queues.enqueue(message.requestUri, async () => {
+  // RFC 3428 §8 per AOR: a GRUU and its AOR share one queue (docs/mapping.md, "Devices")
+  const accepted = deps.queues.enqueue(message.toUri, async () => {
     const result = await deps.sendSip(cmd);
     if (result.code < 300) {
       count("delivered", String(result.code));

@@ -1,14 +1,31 @@
 /**
- * Sends `sip.send` commands and waits for the matching `sip.result` event
+ * Sends `sip.send` commands and waits for the matching `sip.result` events
  * (evapi, correlated by `ref` = command id), or the local refusal Kamailio
  * returns in the HTTP answer, or a timeout — exactly one result per send.
+ *
+ * Kamailio sends one MESSAGE per registered contact of the AOR and says how
+ * many in its HTTP answer (`branches`); each branch reports its own
+ * `sip.result`. The outcome is chosen as RFC 3261 §16.7 says
+ * (common/src/sip/best-response.ts): the first 2xx at once, otherwise the
+ * best failure once every branch has answered. A branch still silent when
+ * the timer fires or the link drops counts as 408 (§16.8).
  */
-import type { SipResultEvent, SipSendCommand } from "../../../common/src/wire/frames.js";
+import { parseFrame, sipSendAccepted, type SipResultEvent, type SipSendCommand } from "../../../common/src/wire/frames.js";
+import { bestResponse, forkOutcome, type BranchResponse } from "../../../common/src/sip/best-response.js";
 import type { CommandClient } from "./command-client.js";
 
 export interface SipResult { readonly code: number; readonly reason?: string; readonly timedOut: boolean }
 
-interface Waiter { resolve: (r: SipResult) => void; timer: NodeJS.Timeout }
+interface Waiter {
+  resolve: (r: SipResult) => void;
+  timer: NodeJS.Timeout;
+  /** Known once the HTTP answer is in (results may arrive before it). */
+  branches: number | undefined;
+  /** Final response per branch index: a repeated event does not count twice. */
+  readonly responses: Map<number, BranchResponse>;
+}
+
+const TIMEOUT: BranchResponse = { code: 408, reason: "Request Timeout", timedOut: true };
 
 export class SipSender {
   private readonly waiting = new Map<string, Waiter>();
@@ -17,8 +34,8 @@ export class SipSender {
 
   send(cmd: SipSendCommand): Promise<SipResult> {
     const result = new Promise<SipResult>((resolve) => {
-      const timer = setTimeout(() => this.finish(cmd.id, { code: 408, reason: "Request Timeout", timedOut: true }), this.timeoutMs);
-      this.waiting.set(cmd.id, { resolve, timer });
+      const timer = setTimeout(() => this.giveUp(cmd.id, "Request Timeout"), this.timeoutMs);
+      this.waiting.set(cmd.id, { resolve, timer, branches: undefined, responses: new Map() });
     });
     this.commands.post(cmd).then(
       (answer) => {
@@ -26,7 +43,10 @@ export class SipSender {
         if (answer.status !== 200 || body?.ok === false) {
           const code = typeof body?.code === "number" ? body.code : Number(body?.code) || 500;
           this.finish(cmd.id, { code: code >= 300 ? code : 500, reason: "Refused by Kamailio", timedOut: false });
+          return;
         }
+        const accepted = parseFrame(sipSendAccepted, body);
+        this.branchesKnown(cmd.id, accepted.ok ? accepted.frame.branches ?? 1 : 1);
       },
       () => this.finish(cmd.id, { code: 503, reason: "Kamailio Unreachable", timedOut: false }),
     );
@@ -35,18 +55,21 @@ export class SipSender {
 
   /** Called for every `sip.result` event from evapi. */
   onResult(ev: SipResultEvent): void {
+    const w = this.waiting.get(ev.ref);
+    if (w === undefined) return; // decided already (a 2xx won) or unknown
     const timedOut = ev.evtype === 2; // uac:reply evtype 2 = local timeout (408)
-    this.finish(ev.ref, { code: ev.code, ...(ev.reason !== undefined ? { reason: ev.reason } : {}), timedOut });
+    w.responses.set(ev.branch ?? 0, { code: ev.code, ...(ev.reason !== undefined ? { reason: ev.reason } : {}), timedOut });
+    this.decide(ev.ref, w);
   }
 
   /**
    * The evapi link dropped: results of requests already handed to Kamailio can
-   * no longer reach us, so each is answered now as a timeout (the sender gets
-   * `<remote-server-timeout/>`, wait) instead of after the full timer.
+   * no longer reach us, so each is answered now (a silent branch as a timeout:
+   * the sender gets `<remote-server-timeout/>`, wait) instead of after the full timer.
    */
   failAll(reason: string): number {
     const ids = [...this.waiting.keys()];
-    for (const id of ids) this.finish(id, { code: 408, reason, timedOut: true });
+    for (const id of ids) this.giveUp(id, reason);
     return ids.length;
   }
 
@@ -54,11 +77,32 @@ export class SipSender {
     return this.waiting.size;
   }
 
-  private finish(id: string, r: SipResult): void {
+  private branchesKnown(id: string, branches: number): void {
+    const w = this.waiting.get(id);
+    if (w === undefined) return;
+    w.branches = branches;
+    this.decide(id, w);
+  }
+
+  private decide(id: string, w: Waiter): void {
+    const outcome = forkOutcome([...w.responses.values()], w.branches ?? Number.POSITIVE_INFINITY);
+    if (outcome !== undefined) this.finish(id, outcome);
+  }
+
+  /** No more results will come: the silent branches count as 408 (RFC 3261 §16.8). */
+  private giveUp(id: string, reason: string): void {
+    const w = this.waiting.get(id);
+    if (w === undefined) return;
+    const silent = Math.max((w.branches ?? 1) - w.responses.size, 0);
+    const all = [...w.responses.values(), ...Array.from({ length: silent }, () => ({ ...TIMEOUT, reason }))];
+    this.finish(id, forkOutcome(all, all.length) ?? bestResponse(all));
+  }
+
+  private finish(id: string, r: BranchResponse): void {
     const w = this.waiting.get(id);
     if (w === undefined) return;
     this.waiting.delete(id);
     clearTimeout(w.timer);
-    w.resolve(r);
+    w.resolve({ code: r.code, ...(r.reason !== undefined ? { reason: r.reason } : {}), timedOut: r.timedOut === true });
   }
 }

@@ -3,16 +3,18 @@
  * Pure: a parsed stanza and read-only context in; the MESSAGE to send, a
  * deliberate "nothing to send", or a Failure out.
  *
- * | XMPP        | SIP                                                      |
- * |-------------|----------------------------------------------------------|
- * | `to`        | Request-URI and To (bare AOR)                            |
- * | `from`      | From: bare JID + resource as `;gr=` inside `<>` (note 1) |
- * | `<thread/>` | Call-ID (derived when not a valid Call-ID)               |
- * | `<subject/>`| Subject (controls stripped, capped)                      |
- * | `xml:lang`  | Content-Language                                         |
- * | `<body/>`   | body, `text/plain;charset=UTF-8`                         |
- * | `id`        | kept beside the transaction for the error stanza         |
- * | `type`      | not mapped (note 2); `error` and `groupchat` not sent    |
+ * | XMPP        | SIP                                                  |
+ * |-------------|------------------------------------------------------|
+ * | `to`        | To: bare AOR; Request-URI: the AOR, or for a full    |
+ * |             | JID the GRUU `;gr=resource` (RFC 5627 §3.3)          |
+ * | `from`      | From: bare JID + resource as `;gr=` inside `<>`      |
+ * |             | (note 1)                                             |
+ * | `<thread/>` | Call-ID (derived when not a valid Call-ID)           |
+ * | `<subject/>`| Subject (controls stripped, capped)                  |
+ * | `xml:lang`  | Content-Language                                     |
+ * | `<body/>`   | body, `text/plain;charset=UTF-8`                     |
+ * | `id`        | kept beside the transaction for the error stanza     |
+ * | `type`      | not mapped (note 2); `error` and `groupchat` not sent |
  *
  * An unknown `type` is `normal` (RFC 6121 §5.2.2). Only children in the
  * stanza's namespace are read (common/src/xmpp/stanza-content.ts).
@@ -65,11 +67,15 @@ export function xmppToSip(stanza: Element, ctx: XmppToSipContext): Result<XmppTo
   if (!fromUri.ok) return fromUri;
   const toUri = jidToSipUri(bareJid(to.value), { withGruu: false });
   if (!toUri.ok) return toUri;
+  // A full JID names one device: the GRUU its From carried (docs/mapping.md,
+  // "Devices"). Sent to that GRUU only; a bare JID reaches every contact.
+  const requestUri = to.value.resource !== undefined ? jidToSipUri(to.value, { withGruu: true }) : toUri;
+  if (!requestUri.ok) return requestUri;
 
   const subject = chosen.subject !== undefined ? sipSubject(chosen.subject) : undefined;
   const contentLanguage = languageTag(chosen.lang);
   const message: OutgoingMessage = {
-    requestUri: toUri.value,
+    requestUri: requestUri.value,
     toUri: toUri.value,
     fromUri: fromUri.value,
     callId: callIdForThread(contentChildText(stanza, "thread")),

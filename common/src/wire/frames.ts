@@ -49,6 +49,8 @@ export const sipResultEvent = z.object({
   reason: shortText.optional(),
   evtype: z.coerce.number().int().optional(),
   local: z.union([z.boolean(), z.string()]).optional(),
+  /** Which of the `sip.send`'s branches (one per registered contact) this is; absent = 0. */
+  branch: z.coerce.number().int().min(0).max(63).optional(),
 });
 
 export const kamailioEvent = z.union([kamailioHello, sipMessageEvent, sipResultEvent]);
@@ -75,6 +77,16 @@ export interface SipSendCommand {
   ruri: string; from: string; to: string; callid: string;
   subject?: string; clang?: string; body: string; ctype: string; lookup: boolean;
 }
+/**
+ * Kamailio's HTTP answer to a `sip.send` it sent: how many MESSAGEs went out
+ * (one per registered contact, RFC 3261 §16.6); a `sip.result` follows for
+ * each. Absent `branches` = 1.
+ */
+export const sipSendAccepted = z.object({
+  ok: z.literal(true),
+  branches: z.number().int().min(1).max(64).optional(),
+});
+export type SipSendAccepted = z.infer<typeof sipSendAccepted>;
 /** Link health: Kamailio answers with a `pong` on the bridge's evapi connection. */
 export interface PingCommand { type: "ping"; v: 1; id: string }
 export type KamailioCommand = SipResumeCommand | SipSendCommand | PingCommand;

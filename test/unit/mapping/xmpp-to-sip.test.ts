@@ -120,9 +120,18 @@ test("no body (chat state) → nothing is sent, never an empty MESSAGE", () => {
   assert.ok(r.ok && r.value.kind === "ignore" && r.value.reason === "no-body");
 });
 
-test("a resource in `to` is not put in the Request-URI", () => {
-  const out = send("<message from='a@x.example/r' to='b@sip.example/desk'><body>x</body></message>");
+test("a resource in `to` is the GRUU of one device: Request-URI ;gr=resource, To the bare AOR (RFC 5627)", () => {
+  const out = send("<message from='a@x.example/r' to='b@sip.example/urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6'><body>x</body></message>");
+  assert.equal(out.message.requestUri, "sip:b@sip.example;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
+  assert.equal(out.message.toUri, "sip:b@sip.example");
+  const spaced = send("<message from='a@x.example/r' to='b@sip.example/my desk'><body>x</body></message>");
+  assert.equal(spaced.message.requestUri, "sip:b@sip.example;gr=my%20desk");
+});
+
+test("a bare `to` is the AOR: Request-URI and To alike (every device)", () => {
+  const out = send("<message from='a@x.example/r' to='b@sip.example'><body>x</body></message>");
   assert.equal(out.message.requestUri, "sip:b@sip.example");
+  assert.equal(out.message.toUri, "sip:b@sip.example");
 });
 
 test("spoofed from outside the local XMPP domains → forbidden (docs/security.md)", () => {
