@@ -37,7 +37,13 @@ function refStartLine(raw: Buffer): string {
 
 /** RFC 3261 §7.3.1, §8.1.1.5, §20.16, §20.22 on a parsed request; the first broken rule's code. */
 function brokenRule(req: SipRequest): FailureCode | undefined {
-  const withoutQuotesAndBrackets = (v: string) => v.replace(/"(?:[^"\\]|\\.)*"/g, "").replace(/<[^>]*>/g, "");
+  // A quoted-string (or an unterminated one) runs to its closing quote (or the end);
+  // `<>` nest, and an unclosed `<` holds the rest of the value.
+  const withoutQuotesAndBrackets = (v: string) => {
+    let rest = v.replace(/"(?:[^"\\]|\\[\s\S]?)*(?:"|$)/g, "");
+    for (let inner = rest.replace(/<[^<>]*>/g, ""); inner !== rest; inner = rest.replace(/<[^<>]*>/g, "")) rest = inner;
+    return rest.replace(/<[\s\S]*$/, "");
+  };
   for (const name of ["from", "to", "call-id", "cseq", "max-forwards", "content-length", "content-type", "subject"]) {
     const values = req.headers.get(name) ?? [];
     if (values.length > 1) return "sip-duplicate-header";
