@@ -3,7 +3,7 @@
  * (evapi, correlated by `ref` = command id), or the local refusal Kamailio
  * returns in the HTTP answer, or a timeout — exactly one result per send.
  */
-import type { SipResultEvent, SipSendCommand } from "../../../common/src/wire/frames.js";
+import { commandAnswerBody, type CommandAnswerBody, type SipResultEvent, type SipSendCommand } from "../../../common/src/wire/frames.js";
 import type { CommandClient } from "./command-client.js";
 
 export interface SipResult { readonly code: number; readonly reason?: string; readonly timedOut: boolean }
@@ -22,11 +22,8 @@ export class SipSender {
     });
     this.commands.post(cmd).then(
       (answer) => {
-        const body = answer.body as { ok?: boolean; code?: unknown } | undefined;
-        if (answer.status !== 200 || body?.ok === false) {
-          const code = typeof body?.code === "number" ? body.code : Number(body?.code) || 500;
-          this.finish(cmd.id, { code: code >= 300 ? code : 500, reason: "Refused by Kamailio", timedOut: false });
-        }
+        const body = commandAnswerBody.parse(answer.body);
+        if (answer.status !== 200 || body.ok === false) this.finish(cmd.id, { code: refusalCode(answer.status, body), reason: "Refused by Kamailio", timedOut: false });
       },
       () => this.finish(cmd.id, { code: 503, reason: "Kamailio Unreachable", timedOut: false }),
     );
@@ -61,4 +58,13 @@ export class SipSender {
     clearTimeout(w.timer);
     w.resolve(r);
   }
+}
+
+/**
+ * The SIP code of a local refusal (docs/wire.md): the `sip.result` code in the
+ * body, else the HTTP status (which is the SIP code), else 500.
+ */
+function refusalCode(status: number, body: CommandAnswerBody): number {
+  if (body.code !== undefined && body.code >= 300) return body.code;
+  return status >= 300 && status <= 699 ? status : 500;
 }

@@ -55,7 +55,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Bri
   for (const arg of argv) {
     const m = /^--([a-z_]+)=(.*)$/s.exec(arg);
     if (!m) throw new Error(`bad option ${arg} (expected --name=value)`);
-    if (!(m[1]! in bridgeConfigSchema.shape)) throw new Error(`unknown option --${m[1]}`);
+    if (!Object.hasOwn(bridgeConfigSchema.shape, m[1]!)) throw new Error(`unknown option --${m[1]}`);
     raw[m[1]!] = m[2]!;
   }
   const r = bridgeConfigSchema.safeParse(raw);

@@ -75,6 +75,19 @@ export interface SipSendCommand {
   ruri: string; from: string; to: string; callid: string;
   subject?: string; clang?: string; body: string; ctype: string; lookup: boolean;
 }
+/**
+ * The body of Kamailio's HTTP answer to a command (docs/wire.md): `{ok}` (and
+ * `error`), or for a `sip.send` refused locally the `sip.result` with its code.
+ * Never refused: a field that does not fit is dropped, so whatever Kamailio
+ * (or anything on that port) answers, the caller gets a plain object.
+ */
+export const commandAnswerBody = z.object({
+  ok: z.boolean().optional().catch(undefined),
+  code: z.coerce.number().int().min(100).max(699).optional().catch(undefined),
+  error: z.string().max(1024).optional().catch(undefined),
+}).catch({});
+export type CommandAnswerBody = z.infer<typeof commandAnswerBody>;
+
 /** Link health: Kamailio answers with a `pong` on the bridge's evapi connection. */
 export interface PingCommand { type: "ping"; v: 1; id: string }
 export type KamailioCommand = SipResumeCommand | SipSendCommand | PingCommand;
@@ -128,6 +141,17 @@ export const errorFrame = z.object({
 });
 
 export const prosodyFrame = z.union([prosodyHello, xmppOutcome, xmppStanza, resolveRequest, ping, pong, errorFrame]);
+
+/** Every frame type the bridge accepts on each link, with its schema (looked up with common/src/wire/frame-table.ts). */
+export type KamailioFrameType = "hello" | "sip.message" | "sip.result" | "error" | "pong";
+export const KAMAILIO_FRAMES: ReadonlyMap<KamailioFrameType, z.ZodType> = new Map<KamailioFrameType, z.ZodType>([
+  ["hello", kamailioHello], ["sip.message", sipMessageEvent], ["sip.result", sipResultEvent], ["error", errorFrame], ["pong", pong],
+]);
+export type ProsodyFrameType = "hello" | "xmpp.outcome" | "xmpp.stanza" | "resolve" | "ping" | "pong" | "error";
+export const PROSODY_FRAMES: ReadonlyMap<ProsodyFrameType, z.ZodType> = new Map<ProsodyFrameType, z.ZodType>([
+  ["hello", prosodyHello], ["xmpp.outcome", xmppOutcome], ["xmpp.stanza", xmppStanza], ["resolve", resolveRequest],
+  ["ping", ping], ["pong", pong], ["error", errorFrame],
+]);
 export type ResolveRequest = z.infer<typeof resolveRequest>;
 export type ProsodyHello = z.infer<typeof prosodyHello>;
 export type XmppOutcome = z.infer<typeof xmppOutcome>;
