@@ -20,11 +20,18 @@ export const kamailioHello = z.object({
   version: shortText.optional(),
   sip_domains: domainList.default([]),
   xmpp_domains: domainList.default([]),
+  /** `STOX_HTTP_IP:STOX_HTTP_PORT`: where the bridge POSTs its commands. */
   http: shortText.optional(),
+  /** STOX_MAX_BODY: the largest MESSAGE body Kamailio hands to the bridge (bytes). */
   max_body: z.number().int().positive().optional(),
   /** STOX_TIMEOUT: how long Kamailio keeps a MESSAGE suspended. */
   timeout_ms: z.number().int().positive().optional(),
+  /** STOX_SEND_MAX_BODY: the largest `sip.send` body Kamailio accepts (bytes). */
+  send_max_body: z.number().int().positive().optional(),
 });
+
+/** The longest whole SIP message a `sip.message` carries as `msg` (characters). */
+export const SIP_EVENT_MAX_MSG = 1 << 17;
 
 export const sipMessageEvent = z
   .object({
@@ -34,7 +41,7 @@ export const sipMessageEvent = z
     tlabel: z.string().regex(/^\d{1,10}$/),
     ruri: z.string().min(1).max(1024),
     src: shortText.optional(),
-    msg: z.string().max(1 << 17).optional(),
+    msg: z.string().max(SIP_EVENT_MAX_MSG).optional(),
     msg_b64: z.string().max(1 << 18).optional(),
     /** The R-URI's domain is neither local nor static: classify it first (docs/resolution.md). */
     resolve: z.boolean().optional(),
@@ -102,7 +109,12 @@ export const prosodyHello = z.object({
   hosts: domainList.default([]),
   components: domainList.default([]),
   sip_domains: domainList.default([]),
+  /** c2s_stanza_size_limit: the largest stanza Prosody takes (bytes). */
   max_stanza: z.number().int().positive().optional(),
+  /** stox_max_frame: the largest frame mod_stox reads; a longer one closes the link (bytes). */
+  max_frame: z.number().int().positive().optional(),
+  /** stox_done_timeout: how long mod_stox waits for `xmpp.stanza-done` before it bounces the stanza (ms). */
+  done_timeout_ms: z.number().int().positive().optional(),
   secret: shortText.optional(),
 });
 
