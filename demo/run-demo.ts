@@ -15,7 +15,9 @@ import { SipPeer } from "../test/support/sip-peer.js";
 import { digest } from "../test/support/sip-digest.js";
 import { connectClient } from "../test/support/xmpp-client.js";
 
-const PORTS = { sip: 5070, http: 5071, evapi: 8448, c2s: 5232, s2s: 5279 };
+// evapi and HTTP are stox.cfg's defaults (STOX_EVAPI_ADDR, STOX_HTTP_PORT); the bridge takes
+// the HTTP endpoint from Kamailio's hello, so only the evapi port is given to both.
+const PORTS = { sip: 5070, http: 8449, evapi: 8448, c2s: 5232, s2s: 5279 };
 const SIP = "sip.stox.test";
 const XMPP = "xmpp.stox.test";
 const SIP_USERS = { alice: "alice-secret", bob: "bob-secret" };
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
     vhost: XMPP, sipComponent: SIP, foreignSipDomains: [], users: XMPP_USERS,
   });
   say(`✓ Prosody      xmpp://127.0.0.1:${PORTS.c2s}, domain ${XMPP}`);
-  const bridge = await startBridge({ dir, evapiPort: PORTS.evapi, httpPort: PORTS.http, prosodySocket: socket },
+  const bridge = await startBridge({ dir, evapiPort: PORTS.evapi, prosodySocket: socket },
     [/"msg":"kamailio hello"/, /"msg":"prosody link up"/]);
   say(`✓ bridge       evapi 127.0.0.1:${PORTS.evapi}, HTTP 127.0.0.1:${PORTS.http}, socket ${socket}`);
 

@@ -167,7 +167,8 @@ local function hello_frame()
 		type = "hello", v = PROTOCOL_VERSION, id = new_id(), role = "prosody",
 		version = prosody.version,
 		hosts = sorted(vhosts), components = sorted(components), sip_domains = sorted(foreign_sip),
-		max_stanza = max_stanza, secret = secret,
+		max_stanza = max_stanza, max_frame = max_frame, done_timeout_ms = math.floor(done_timeout * 1000),
+		secret = secret,
 	};
 end
 

@@ -110,14 +110,14 @@ export async function startBenchStack(opts: StackOptions): Promise<BenchStack> {
 async function startBridgeWith(opts: StackOptions, p: { evapi: number; http: number; socket: string }): Promise<Managed> {
   const flags = { log_level: "info", ...opts.bridgeFlags };
   if (opts.bridgeNodeFlags === undefined || opts.bridgeNodeFlags.length === 0) {
-    return startBridge({ dir: opts.dir, evapiPort: p.evapi, httpPort: p.http, prosodySocket: p.socket, logName: "bridge.log", extra: flags },
+    return startBridge({ dir: opts.dir, evapiPort: p.evapi, prosodySocket: p.socket, logName: "bridge.log", extra: flags },
       [/"msg":"kamailio hello"/, /"msg":"prosody link up"/]);
   }
   // the same command line as test/support/bridge.ts, with node flags in front
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../..");
   const args = [
     ...opts.bridgeNodeFlags, path.join(root, "bin/stox.js"), "bridge",
-    `--evapi_port=${p.evapi}`, `--kamailio_http_port=${p.http}`, `--prosody_socket=${p.socket}`, "--prosody_socket_mode=384",
+    `--evapi_port=${p.evapi}`, `--prosody_socket=${p.socket}`, "--prosody_socket_mode=384",
     ...Object.entries(flags).map(([k, v]) => `--${k}=${v}`),
   ];
   const proc = startProcess("bridge", process.execPath, args, path.join(opts.dir, "bridge.log"), { cwd: opts.dir });

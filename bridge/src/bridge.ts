@@ -1,6 +1,7 @@
 /**
- * Wires the parts together; owns no mapping.
- * Kamailio events → flows → Prosody, and back.
+ * Wires the parts together; owns no mapping. Kamailio events → flows →
+ * Prosody, and back. What the hosts' hellos say about their settings
+ * (command endpoint, timeouts, size limits) flows through HostSettings.
  */
 import { newId } from "./runtime/ids.js";
 import { PROTOCOL_VERSION, type SipResumeCommand } from "../../common/src/wire/frames.js";
@@ -19,6 +20,8 @@ import { LinkHealth } from "./kamailio/link-health.js";
 import { makeFailure } from "../../common/src/failure.js";
 import { sipFinalForFailure } from "./mapping/outcome-to-sip.js";
 import { DomainTable } from "./runtime/domains.js";
+import { HostSettings } from "./runtime/host-settings.js";
+import { PROSODY_LINK_MAX_FRAME } from "./runtime/settings.js";
 import { createResolution } from "./resolve/resolution.js";
 import { Metrics } from "./runtime/metrics.js";
 import type { BridgeConfig } from "./runtime/config.js";
@@ -33,7 +36,10 @@ export interface RunningBridge {
 export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<RunningBridge> {
   const metrics = new Metrics();
   const domains = new DomainTable();
-  const commands = new CommandClient(cfg.kamailio_http_host, cfg.kamailio_http_port, cfg.secret);
+  const commands = new CommandClient(undefined, cfg.secret);
+  const settings = new HostSettings(cfg, log, (e) => {
+    if (commands.setEndpoint(e)) log.info("kamailio commands endpoint", { host: e.host, port: e.port, from: e.from });
+  });
   const sipSender = new SipSender(commands, cfg.sip_result_timeout_ms);
   const queues = new DestinationQueues(cfg.per_destination_queue, cfg.max_queued);
   const dedupe = new StanzaDedupe();
@@ -45,9 +51,9 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
     socketMode: cfg.prosody_socket_mode,
     ...(cfg.prosody_socket_group !== undefined ? { socketGroup: cfg.prosody_socket_group } : {}),
     ...(cfg.secret !== undefined ? { secret: cfg.secret } : {}),
-    maxFrame: 262144,
+    maxFrame: PROSODY_LINK_MAX_FRAME,
     pingIntervalMs: cfg.ping_interval_ms,
-    onHello: (h) => domains.fromProsody(h),
+    onHello: (h) => { domains.fromProsody(h); settings.onProsodyHello(h); },
     onResolve: (frame) => resolution.answerProsody(frame, (f) => prosody.send(f)),
     onStanza: (frame) => {
       const earlier = dedupe.begin(frame.id);
@@ -79,7 +85,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
   await prosody.listen();
 
   const evapi = new EvapiClient({
-    host: cfg.evapi_host, port: cfg.evapi_port, maxFrame: 1 << 20, log,
+    host: cfg.evapi_host, port: cfg.evapi_port, maxFrame: 1 << 20, log, metrics,
     ...(cfg.secret !== undefined ? { secret: cfg.secret } : {}),
     onState: (up) => {
       if (up) return;
@@ -87,7 +93,11 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
       if (failed > 0) log.warn("kamailio link lost with SIP requests in flight", { answered_as_timeout: failed });
     },
     onEvent: (value) => { health.onTraffic(); dispatchKamailioEvent(value, {
-      hello: (h) => { domains.fromKamailio(h); log.info("kamailio hello", { sip_domains: h.sip_domains, xmpp_domains: h.xmpp_domains }); },
+      hello: (h) => {
+        domains.fromKamailio(h);
+        settings.onKamailioHello(h);
+        log.info("kamailio hello", { sip_domains: h.sip_domains, xmpp_domains: h.xmpp_domains });
+      },
       "sip.message": (ev) => {
         if (sipInFlight >= cfg.max_in_flight) {
           // Backpressure (docs/robustness.md): refuse at once with a retry hint rather than queue without bound.
@@ -103,9 +113,9 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
         };
         // resolve:true (a domain Kamailio could not place) is classified first: docs/resolution.md.
         void resolution.gateSipMessage(ev, resume, (resumeWithCache) => handleSipMessage(ev, {
-          deliver: (xml) => prosody.deliver(xml, cfg.deliver_timeout_ms),
+          deliver: (xml) => prosody.deliver(xml, settings.effective.deliverTimeoutMs),
           resume: resumeWithCache,
-          context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: cfg.max_stanza_bytes }),
+          context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: settings.effective.maxStanzaBytes }),
           admit: (m) => resolution.loops.admitToXmpp(m),
           metrics, log,
         })).finally(() => { sipInFlight--; });
@@ -117,7 +127,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
   });
   const health = new LinkHealth({
     intervalMs: cfg.ping_interval_ms, timeoutMs: cfg.ping_interval_ms,
-    isUp: () => evapi.connected, post: (cmd) => commands.post(cmd, cfg.ping_interval_ms),
+    isUp: () => evapi.connected && commands.endpoint !== undefined, post: (cmd) => commands.post(cmd, cfg.ping_interval_ms),
     onDead: () => evapi.reconnect(), log,
   });
   evapi.start();

@@ -53,7 +53,7 @@ export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDef
   } as Parameters<typeof startProsody>[0]);
   let launches = 0;
   const launch = (extra: Record<string, string> = {}) =>
-    startBridge({ dir, evapiPort: evapi, httpPort: http, prosodySocket: socket, logName: `bridge-${++launches}.log`, extra: { dns_server: opts.dnsServer ?? NO_DNS, ...opts.bridgeExtra, ...extra } },
+    startBridge({ dir, evapiPort: evapi, prosodySocket: socket, logName: `bridge-${++launches}.log`, extra: { dns_server: opts.dnsServer ?? NO_DNS, ...opts.bridgeExtra, ...extra } },
       [/"msg":"kamailio hello"/, /"msg":"prosody link up"/]);
   const stack: Stack = {
     dir, socket, kamailio, prosody,

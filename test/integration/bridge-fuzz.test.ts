@@ -30,7 +30,7 @@ before(async () => {
   dir = tempDir("fuzz");
   kam = new FakeKamailio();
   await kam.start();
-  bridge = await startBridge({ dir, evapiPort: kam.evapiPort, httpPort: kam.httpPort, prosodySocket: path.join(dir, "p.sock"), extra: { log_level: "warn" }, nodeArgs: ["--expose-gc"] }, []);
+  bridge = await startBridge({ dir, evapiPort: kam.evapiPort, prosodySocket: path.join(dir, "p.sock"), extra: { log_level: "warn" }, nodeArgs: ["--expose-gc"] }, []);
   for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, "p.sock")); i++) await sleep(50);
   pro = new FakeProsody(path.join(dir, "p.sock"));
   await pro.connect();

@@ -24,7 +24,7 @@ before(async () => {
   dir = tempDir("hostile");
   kam = new FakeKamailio();
   await kam.start();
-  bridge = await startBridge({ dir, evapiPort: kam.evapiPort, httpPort: kam.httpPort, prosodySocket: path.join(dir, "p.sock"), extra: { secret: "s3cret-value", ping_interval_ms: "500", prosody_socket_group: "prosody" } }, [/"msg":"bridge started"/]);
+  bridge = await startBridge({ dir, evapiPort: kam.evapiPort, prosodySocket: path.join(dir, "p.sock"), extra: { secret: "s3cret-value", ping_interval_ms: "500", prosody_socket_group: "prosody" } }, [/"msg":"bridge started"/]);
   pro = new FakeProsody(path.join(dir, "p.sock"), { secret: "s3cret-value" });
   await pro.connect();
   await kam.until(() => kam.hellos.length > 0, 5000, "bridge hello on evapi");

@@ -21,7 +21,7 @@ before(async () => {
   dir = tempDir("health");
   kam = new FakeKamailio();
   await kam.start();
-  bridge = await startBridge({ dir, evapiPort: kam.evapiPort, httpPort: kam.httpPort, prosodySocket: path.join(dir, "p.sock"), extra: { ping_interval_ms: String(PING_MS) } }, [/"msg":"bridge started"/]);
+  bridge = await startBridge({ dir, evapiPort: kam.evapiPort, prosodySocket: path.join(dir, "p.sock"), extra: { ping_interval_ms: String(PING_MS) } }, [/"msg":"bridge started"/]);
   await kam.until(() => kam.hellos.length > 0, 5000, "evapi hello");
   for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, "p.sock")); i++) await sleep(50);
 });

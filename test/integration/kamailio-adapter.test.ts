@@ -244,6 +244,8 @@ kt("hello: the bridge's hello tags the connection; Kamailio answers with its set
     assert.equal(hello.role, "kamailio");
     assert.match(hello.version, /^5\.6\./);
     assert.equal(hello.timeout_ms, TIMEOUT_MS);
+    assert.equal(hello.max_body, 65536); // stox.cfg's STOX_MAX_BODY
+    assert.equal(hello.send_max_body, 32000); // stox.cfg's STOX_SEND_MAX_BODY
     await waitBridges(1);
     // a repeated hello is answered again and not counted twice
     await b.hello();

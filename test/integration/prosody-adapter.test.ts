@@ -248,6 +248,8 @@ describe("mod_stox against a real Prosody", () => {
     assert.deepEqual(hello.components, [SIP]);
     assert.deepEqual(hello.sip_domains, [...FOREIGN].sort());
     assert.equal(hello.max_stanza, 262144);
+    assert.equal(hello.max_frame, 262144); // stox_max_frame's default
+    assert.equal(hello.done_timeout_ms, DONE_TIMEOUT * 1000);
     assert.ok(typeof hello.id === "string" && hello.id.length > 0);
   });
 

@@ -35,7 +35,7 @@ before(async () => {
   kam = new FakeKamailio();
   await kam.start();
   bridge = await startBridge({
-    dir, evapiPort: kam.evapiPort, httpPort: kam.httpPort, prosodySocket: path.join(dir, "p.sock"),
+    dir, evapiPort: kam.evapiPort, prosodySocket: path.join(dir, "p.sock"),
     extra: { dns_server: dns.address, dns_negative_ttl: "120" },
   }, [/"msg":"bridge started"/]);
   pro = new FakeProsody(path.join(dir, "p.sock"), { sip_domains: ["loop.test"] });

@@ -6,7 +6,8 @@ import { startProcess, type Managed } from "./process.js";
 export interface BridgeOptions {
   dir: string;
   evapiPort: number;
-  httpPort: number;
+  /** Overrides the command endpoint Kamailio's hello announces (`--kamailio_http_port`); normally unset. */
+  httpPort?: number;
   prosodySocket: string;
   extra?: Record<string, string>;
   /** Log file name in `dir` (a fresh one per launch, so readiness checks see only this run). */
@@ -24,7 +25,7 @@ export async function startBridge(opts: BridgeOptions, waitFor: RegExp[] = [/"ms
   const args = [
     ...(opts.nodeArgs ?? []),
     path.join(repoRoot(), "bin/stox.js"), "bridge",
-    `--evapi_port=${opts.evapiPort}`, `--kamailio_http_port=${opts.httpPort}`,
+    `--evapi_port=${opts.evapiPort}`, ...(opts.httpPort !== undefined ? [`--kamailio_http_port=${opts.httpPort}`] : []),
     `--prosody_socket=${opts.prosodySocket}`, "--prosody_socket_mode=384", "--log_level=debug",
     ...Object.entries(opts.extra ?? {}).map(([k, v]) => `--${k}=${v}`),
   ];

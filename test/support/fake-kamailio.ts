@@ -26,6 +26,11 @@ export class FakeKamailio {
   answerPings = true;
   evapiPort = 0;
   httpPort = 0;
+  /**
+   * The settings its hello announces, as stox.cfg's defaults would (docs/wire.md);
+   * `http` is this fake's own HTTP listener unless set here.
+   */
+  helloSettings: Record<string, unknown> = { max_body: 65536, timeout_ms: 10000, send_max_body: 32000 };
 
   async start(): Promise<void> {
     this.evapi = net.createServer((s) => this.accept(s));
@@ -62,7 +67,7 @@ export class FakeKamailio {
         const f = JSON.parse(p.toString("utf8"));
         if (f.type === "hello") {
           this.hellos.push(f);
-          this.sendEvent({ type: "hello", v: 1, id: `k-hello-${this.hellos.length}`, ref: f.id, role: "kamailio", version: "fake", sip_domains: ["sip.example"], xmpp_domains: ["xmpp.example"] });
+          this.sendEvent({ type: "hello", v: 1, id: `k-hello-${this.hellos.length}`, ref: f.id, role: "kamailio", version: "fake", sip_domains: ["sip.example"], xmpp_domains: ["xmpp.example"], http: `127.0.0.1:${this.httpPort}`, ...this.helloSettings });
         }
         this.wake();
       }

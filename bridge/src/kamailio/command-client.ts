@@ -1,7 +1,7 @@
 /**
- * Bridge → Kamailio commands: one JSON command per HTTP/1.1 POST (docs/wire.md;
- * evapi drops client frames split in the length prefix, so it is not used
- * for commands).
+ * Bridge → Kamailio commands: one JSON command per HTTP/1.1 POST to the
+ * endpoint Kamailio announces in its hello (docs/wire.md; evapi drops client
+ * frames split in the length prefix, so it is not used for commands).
  *
  * A small HTTP/1.1 client of its own rather than node:http, for what the
  * end-to-end benchmark showed (bench/e2e, README "Benchmark results"):
@@ -152,28 +152,55 @@ class Connection {
   }
 }
 
+/** Where Kamailio's xhttp listener takes commands (its hello's `http`, docs/wire.md). */
+export interface Endpoint { readonly host: string; readonly port: number }
+
 export class CommandClient {
-  private readonly pool: Connection[];
-  private readonly prefix: string;
+  private pool: Connection[] = [];
+  private prefix = "";
+  private target: Endpoint | undefined;
   private readonly waiting: Pending[] = [];
   private next = 0;
+  private closed = false;
 
   /**
-   * Opens `connections` keep-alive connections to host:port at once (4 by
+   * Opens `connections` keep-alive connections to the endpoint at once (4 by
    * default: the example cfg's tcp_children); each carries at most
-   * `maxDepth` commands at a time.
+   * `maxDepth` commands at a time. Without an endpoint (it comes with
+   * Kamailio's hello) commands fail at once until `setEndpoint`.
    */
-  constructor(host: string, port: number, secret?: string, path = "/stox", connections = 4, private readonly maxDepth = 2) {
-    this.prefix = `POST ${path} HTTP/1.1\r\nHost: ${host.includes(":") ? `[${host}]` : host}:${port}\r\nContent-Type: application/json\r\n` +
-      (secret !== undefined ? `X-Stox-Secret: ${secret}\r\n` : "") + "Content-Length: ";
-    this.pool = Array.from({ length: Math.max(1, connections) }, () => new Connection(host, port, (c) => this.drain(c)));
+  constructor(endpoint: Endpoint | undefined, private readonly secret?: string, private readonly path = "/stox", private readonly connections = 4, private readonly maxDepth = 2) {
+    if (endpoint !== undefined) this.setEndpoint(endpoint);
+  }
+
+  get endpoint(): Endpoint | undefined {
+    return this.target;
+  }
+
+  /**
+   * Sends commands to `endpoint` from now on; returns false when it is the
+   * current one. Connections to a previous endpoint are closed (their
+   * commands fail); commands waiting for room go to the new one.
+   */
+  setEndpoint(endpoint: Endpoint): boolean {
+    if (this.closed || (this.target?.host === endpoint.host && this.target.port === endpoint.port)) return false;
+    const { host, port } = endpoint;
+    const old = this.pool;
+    this.target = { host, port };
+    this.prefix = `POST ${this.path} HTTP/1.1\r\nHost: ${host.includes(":") ? `[${host}]` : host}:${port}\r\nContent-Type: application/json\r\n` +
+      (this.secret !== undefined ? `X-Stox-Secret: ${this.secret}\r\n` : "") + "Content-Length: ";
+    this.pool = Array.from({ length: Math.max(1, this.connections) }, () => new Connection(host, port, (c) => this.drain(c)));
+    this.next = 0;
+    for (const c of old) c.close();
     for (const c of this.pool) c.open();
+    return true;
   }
 
   post(command: KamailioCommand, timeoutMs = 5000): Promise<CommandAnswer> {
     const json = JSON.stringify(command);
     const request = `${this.prefix}${Buffer.byteLength(json, "utf8")}\r\n\r\n${json}`;
     return new Promise((resolve, reject) => {
+      if (this.target === undefined) { reject(new Error("no kamailio command endpoint yet (it comes with kamailio's hello)")); return; }
       const p: Pending = { request, resolve, reject, timer: undefined, conn: undefined };
       p.timer = setTimeout(() => this.expire(p), timeoutMs);
       const conn = this.pick();
@@ -203,6 +230,7 @@ export class CommandClient {
   }
 
   close(): void {
+    this.closed = true;
     for (const c of this.pool) c.close();
     for (const p of this.waiting.splice(0)) { clearTimeout(p.timer); p.reject(new Error("command client closed")); }
   }

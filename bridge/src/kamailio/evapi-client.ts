@@ -10,6 +10,7 @@ import { encodeNetstring, NetstringDecoder, FramingError } from "../../../common
 import { PROTOCOL_VERSION } from "../../../common/src/wire/frames.js";
 import { backoffDelay } from "../runtime/backoff.js";
 import type { Logger } from "../runtime/log.js";
+import type { Metrics } from "../runtime/metrics.js";
 
 export interface EvapiClientOptions {
   readonly host: string;
@@ -19,6 +20,8 @@ export interface EvapiClientOptions {
   readonly onEvent: (value: unknown, raw: Buffer) => void;
   readonly onState: (up: boolean) => void;
   readonly log: Logger;
+  /** Counts events whose handling threw (`kamailio:handler-error`). */
+  readonly metrics?: Metrics;
 }
 
 export class EvapiClient {
@@ -110,9 +113,14 @@ export class EvapiClient {
       value = JSON.parse(payload.toString("utf8"));
     } catch {
       this.opts.log.warn("evapi frame is not JSON", { bytes: payload.length });
-      this.opts.onEvent(undefined, payload);
-      return;
+      value = undefined;
     }
-    this.opts.onEvent(value, payload);
+    try {
+      this.opts.onEvent(value, payload);
+    } catch (e) {
+      // the last line of defence: a throw out of the socket's data handler would end the process
+      this.opts.metrics?.frame("kamailio", "handler-error");
+      this.opts.log.error("evapi event handler failed", { error: e instanceof Error ? e.message : typeof e });
+    }
   }
 }

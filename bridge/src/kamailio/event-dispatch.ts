@@ -1,9 +1,12 @@
 /**
- * Validates each evapi event against its schema before its handler runs.
- * A malformed or unknown event is counted and logged; it
- * cannot be answered on evapi (one-way), and never stops the reader.
+ * Validates each evapi event against its schema before its handler runs
+ * (docs/wire.md). A malformed or unknown event is counted and logged; it
+ * cannot be answered on evapi (one-way), and never stops the reader. The type
+ * is looked up in a Map (common/src/wire/frame-table.ts): a frame typed
+ * "toString" or "__proto__" is an unknown type like any other.
  */
-import { errorFrame, kamailioHello, parseFrame, pong, sipMessageEvent, sipResultEvent, type ErrorFrame, type KamailioHello, type PongFrame, type SipMessageEvent, type SipResultEvent } from "../../../common/src/wire/frames.js";
+import { KAMAILIO_FRAMES, type ErrorFrame, type KamailioFrameType, type KamailioHello, type PongFrame, type SipMessageEvent, type SipResultEvent } from "../../../common/src/wire/frames.js";
+import { classifyFrame, typeForLog } from "../../../common/src/wire/frame-table.js";
 import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
 
@@ -15,22 +18,24 @@ export interface KamailioHandlers {
   readonly pong: (f: PongFrame) => void;
 }
 
-const SCHEMAS = { hello: kamailioHello, "sip.message": sipMessageEvent, "sip.result": sipResultEvent, error: errorFrame, pong } as const;
-
 export function dispatchKamailioEvent(value: unknown, handlers: KamailioHandlers, metrics: Metrics, log: Logger): void {
-  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
-  if (typeof type !== "string" || !(type in SCHEMAS)) {
-    metrics.frame("kamailio", "unknown-type");
-    log.warn("unknown evapi event", { type: String(type).slice(0, 40) });
-    return;
+  const c = classifyFrame(KAMAILIO_FRAMES, value);
+  switch (c.kind) {
+    case "unknown-type":
+      metrics.frame("kamailio", "unknown-type");
+      log.warn("unknown evapi event", { type: typeForLog(c.type) });
+      return;
+    case "invalid":
+      metrics.frame("kamailio", "invalid");
+      log.warn("invalid evapi event", { type: c.type, path: c.problem.path, problem: c.problem.message });
+      return;
+    case "frame":
+      metrics.frame("kamailio", c.type);
+      handlerFor(handlers, c.type)(c.frame);
   }
-  const key = type as keyof typeof SCHEMAS;
-  const parsed = parseFrame<unknown>(SCHEMAS[key], value);
-  if (!parsed.ok) {
-    metrics.frame("kamailio", "invalid");
-    log.warn("invalid evapi event", { type, path: parsed.problem.path, problem: parsed.problem.message });
-    return;
-  }
-  metrics.frame("kamailio", key);
-  (handlers[key] as (f: unknown) => void)(parsed.frame);
+}
+
+/** The handler of a known type (the table's keys and the handlers' names are the same closed set). */
+function handlerFor(handlers: KamailioHandlers, type: KamailioFrameType): (f: unknown) => void {
+  return handlers[type] as (f: unknown) => void;
 }

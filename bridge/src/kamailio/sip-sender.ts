@@ -10,7 +10,7 @@
  * best failure once every branch has answered. A branch still silent when
  * the timer fires or the link drops counts as 408 (§16.8).
  */
-import { parseFrame, sipSendAccepted, type SipResultEvent, type SipSendCommand } from "../../../common/src/wire/frames.js";
+import { commandAnswerBody, parseFrame, sipSendAccepted, type CommandAnswerBody, type SipResultEvent, type SipSendCommand } from "../../../common/src/wire/frames.js";
 import { bestResponse, forkOutcome, type BranchResponse } from "../../../common/src/sip/best-response.js";
 import type { CommandClient } from "./command-client.js";
 
@@ -39,13 +39,12 @@ export class SipSender {
     });
     this.commands.post(cmd).then(
       (answer) => {
-        const body = answer.body as { ok?: boolean; code?: unknown } | undefined;
-        if (answer.status !== 200 || body?.ok === false) {
-          const code = typeof body?.code === "number" ? body.code : Number(body?.code) || 500;
-          this.finish(cmd.id, { code: code >= 300 ? code : 500, reason: "Refused by Kamailio", timedOut: false });
+        const body = commandAnswerBody.parse(answer.body);
+        if (answer.status !== 200 || body.ok === false) {
+          this.finish(cmd.id, { code: refusalCode(answer.status, body), reason: "Refused by Kamailio", timedOut: false });
           return;
         }
-        const accepted = parseFrame(sipSendAccepted, body);
+        const accepted = parseFrame(sipSendAccepted, answer.body);
         this.branchesKnown(cmd.id, accepted.ok ? accepted.frame.branches ?? 1 : 1);
       },
       () => this.finish(cmd.id, { code: 503, reason: "Kamailio Unreachable", timedOut: false }),
@@ -105,4 +104,13 @@ export class SipSender {
     clearTimeout(w.timer);
     w.resolve({ code: r.code, ...(r.reason !== undefined ? { reason: r.reason } : {}), timedOut: r.timedOut === true });
   }
+}
+
+/**
+ * The SIP code of a local refusal (docs/wire.md): the `sip.result` code in the
+ * body, else the HTTP status (which is the SIP code), else 500.
+ */
+function refusalCode(status: number, body: CommandAnswerBody): number {
+  if (body.code !== undefined && body.code >= 300) return body.code;
+  return status >= 300 && status <= 699 ? status : 500;
 }

@@ -8,8 +8,9 @@ import { newId } from "../runtime/ids.js";
 import net from "node:net";
 import fs from "node:fs";
 import { decodeMsgpack, encodeFrame, FramingError, LengthPrefixedDecoder } from "../../../common/src/wire/length-prefixed.js";
+import { classifyFrame, typeForLog } from "../../../common/src/wire/frame-table.js";
 import {
-  PROTOCOL_VERSION, parseFrame, prosodyHello, xmppOutcome, xmppStanza, ping, pong, errorFrame, resolveRequest,
+  PROTOCOL_VERSION, PROSODY_FRAMES,
   type BridgeToProsody, type ErrorFrame, type ProsodyHello, type ResolveRequest, type XmppOutcome, type XmppStanzaFrame,
 } from "../../../common/src/wire/frames.js";
 import type { Logger } from "../runtime/log.js";
@@ -137,7 +138,7 @@ export class ProsodyLink {
         socket.destroy();
         return;
       }
-      for (const p of payloads) helloed = this.dispatch(socket, p, helloed);
+      for (const p of payloads) helloed = this.guarded(socket, p, helloed);
     });
     socket.on("error", () => {});
     socket.on("close", () => {
@@ -149,6 +150,21 @@ export class ProsodyLink {
     });
   }
 
+  /**
+   * The last line of defence: a frame whose handling throws is counted and
+   * logged, and the link reads on (a throw out of a socket's data handler
+   * would end the process).
+   */
+  private guarded(socket: net.Socket, payload: Buffer, helloed: boolean): boolean {
+    try {
+      return this.dispatch(socket, payload, helloed);
+    } catch (e) {
+      this.opts.metrics.frame("prosody", "handler-error");
+      this.opts.log.error("prosody frame handler failed", { error: e instanceof Error ? e.message : typeof e });
+      return helloed;
+    }
+  }
+
   /** Returns whether the peer has completed hello. */
   private dispatch(socket: net.Socket, payload: Buffer, helloed: boolean): boolean {
     let value: unknown;
@@ -157,23 +173,20 @@ export class ProsodyLink {
       this.reject(socket, undefined, "bad-frame", "not MessagePack");
       return helloed;
     }
-    const kind = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
-    const ref = typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id : undefined;
-    const schema = kind === "hello" ? prosodyHello : kind === "xmpp.outcome" ? xmppOutcome : kind === "xmpp.stanza" ? xmppStanza
-      : kind === "resolve" ? resolveRequest : kind === "ping" ? ping : kind === "pong" ? pong : kind === "error" ? errorFrame : undefined;
-    if (schema === undefined) {
+    const ref = typeof value === "object" && value !== null && Object.hasOwn(value, "id") && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id : undefined;
+    const c = classifyFrame(PROSODY_FRAMES, value);
+    if (c.kind === "unknown-type") {
       this.opts.metrics.frame("prosody", "unknown-type");
-      this.reject(socket, ref, "unknown-type", `unknown frame type ${String(kind).slice(0, 40)}`);
+      this.reject(socket, ref, "unknown-type", `unknown frame type ${typeForLog(c.type)}`);
       return helloed;
     }
-    const parsed = parseFrame<unknown>(schema, value);
-    if (!parsed.ok) {
+    if (c.kind === "invalid") {
       this.opts.metrics.frame("prosody", "invalid");
-      this.reject(socket, ref, "bad-frame", `${parsed.problem.path}: ${parsed.problem.message}`);
+      this.reject(socket, ref, "bad-frame", `${c.problem.path}: ${c.problem.message}`);
       return helloed;
     }
-    this.opts.metrics.frame("prosody", String(kind));
-    const frame = parsed.frame as { type: string; id: string };
+    this.opts.metrics.frame("prosody", c.type);
+    const frame = c.frame as { type: string; id: string };
     if (frame.type === "hello") return this.onHello(socket, frame as ProsodyHello);
     if (!helloed) {
       this.reject(socket, frame.id, "no-hello", "hello first");

@@ -1,26 +1,33 @@
 /**
- * The bridge's own options: only where to reach the two hosts and a few
- * limits (docs/operations.md). Declared once; read from `STOX_*` environment variables
- * or `--name=value` flags; validated with the field name on error.
+ * The bridge's own options: where to reach the two hosts, and a few limits.
+ * What the hosts already know (Kamailio's command endpoint and timeout,
+ * Prosody's stanza and frame limits) arrives in their hellos and is not
+ * repeated here: the options named after those are overrides, unset by
+ * default (bridge/src/runtime/settings.ts, docs/operations.md). Declared once;
+ * read from `STOX_*` environment variables or `--name=value` flags; validated
+ * with the field name on error.
  */
 import { z } from "zod";
 
 export const bridgeConfigSchema = z.object({
   evapi_host: z.string().default("127.0.0.1"),
   evapi_port: z.coerce.number().int().min(1).max(65535).default(8448),
-  kamailio_http_host: z.string().default("127.0.0.1"),
-  kamailio_http_port: z.coerce.number().int().min(1).max(65535).default(5071),
+  /** Override of the host in Kamailio's hello `http` (STOX_HTTP_IP), e.g. when the bridge reaches Kamailio at another address. */
+  kamailio_http_host: z.string().min(1).optional(),
+  /** Override of the port in Kamailio's hello `http` (STOX_HTTP_PORT). */
+  kamailio_http_port: z.coerce.number().int().min(1).max(65535).optional(),
   prosody_socket: z.string().default("/run/stox/prosody.sock"),
   prosody_socket_mode: z.coerce.number().int().default(0o660),
   /** Group of the socket file: give it to the account Prosody runs as (Debian: `prosody`). */
   prosody_socket_group: z.string().min(1).optional(),
   secret: z.string().min(8).optional(),
-  /** How long the bridge waits for Prosody's delivery outcome; keep below Kamailio's STOX_TIMEOUT. */
-  deliver_timeout_ms: z.coerce.number().int().positive().default(4000),
+  /** How long the bridge waits for Prosody's delivery outcome; unset = a share of Kamailio's STOX_TIMEOUT. */
+  deliver_timeout_ms: z.coerce.number().int().positive().optional(),
   /** How long an XMPP → SIP message waits for the SIP final response (RFC 3261 Timer F is 32 s). */
   sip_result_timeout_ms: z.coerce.number().int().positive().default(35000),
   max_sip_bytes: z.coerce.number().int().min(200).default(1300),
-  max_stanza_bytes: z.coerce.number().int().min(10000).default(65536),
+  /** Largest stanza the bridge produces; unset = Prosody's limits from its hello. */
+  max_stanza_bytes: z.coerce.number().int().min(10000).optional(),
   via_sent_by: z.string().default("127.0.0.1:5060"),
   per_destination_queue: z.coerce.number().int().positive().default(1000),
   /** All XMPP → SIP messages waiting, across destinations; full → <resource-constraint/> (wait). */
@@ -55,7 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Bri
   for (const arg of argv) {
     const m = /^--([a-z_]+)=(.*)$/s.exec(arg);
     if (!m) throw new Error(`bad option ${arg} (expected --name=value)`);
-    if (!(m[1]! in bridgeConfigSchema.shape)) throw new Error(`unknown option --${m[1]}`);
+    if (!Object.hasOwn(bridgeConfigSchema.shape, m[1]!)) throw new Error(`unknown option --${m[1]}`);
     raw[m[1]!] = m[2]!;
   }
   const r = bridgeConfigSchema.safeParse(raw);

@@ -1,6 +1,7 @@
 /**
  * Who serves which domain, as the hosts declared it in their `hello` frames
- * (docs/resolution.md rule 1; RFC 7247 §5 static peering).
+ * (docs/resolution.md rule 1; docs/operations.md: administered through the
+ * host configs; RFC 7247 §5 static peering).
  */
 import type { KamailioHello, ProsodyHello } from "../../../common/src/wire/frames.js";
 

@@ -20,11 +20,18 @@ export const kamailioHello = z.object({
   version: shortText.optional(),
   sip_domains: domainList.default([]),
   xmpp_domains: domainList.default([]),
+  /** `STOX_HTTP_IP:STOX_HTTP_PORT`: where the bridge POSTs its commands. */
   http: shortText.optional(),
+  /** STOX_MAX_BODY: the largest MESSAGE body Kamailio hands to the bridge (bytes). */
   max_body: z.number().int().positive().optional(),
   /** STOX_TIMEOUT: how long Kamailio keeps a MESSAGE suspended. */
   timeout_ms: z.number().int().positive().optional(),
+  /** STOX_SEND_MAX_BODY: the largest `sip.send` body Kamailio accepts (bytes). */
+  send_max_body: z.number().int().positive().optional(),
 });
+
+/** The longest whole SIP message a `sip.message` carries as `msg` (characters). */
+export const SIP_EVENT_MAX_MSG = 1 << 17;
 
 export const sipMessageEvent = z
   .object({
@@ -34,7 +41,7 @@ export const sipMessageEvent = z
     tlabel: z.string().regex(/^\d{1,10}$/),
     ruri: z.string().min(1).max(1024),
     src: shortText.optional(),
-    msg: z.string().max(1 << 17).optional(),
+    msg: z.string().max(SIP_EVENT_MAX_MSG).optional(),
     msg_b64: z.string().max(1 << 18).optional(),
     /** The R-URI's domain is neither local nor static: classify it first (docs/resolution.md). */
     resolve: z.boolean().optional(),
@@ -87,6 +94,20 @@ export const sipSendAccepted = z.object({
   branches: z.number().int().min(1).max(64).optional(),
 });
 export type SipSendAccepted = z.infer<typeof sipSendAccepted>;
+
+/**
+ * The body of Kamailio's HTTP answer to a command (docs/wire.md): `{ok}` (and
+ * `error`), or for a `sip.send` refused locally the `sip.result` with its code.
+ * Never refused: a field that does not fit is dropped, so whatever Kamailio
+ * (or anything on that port) answers, the caller gets a plain object.
+ */
+export const commandAnswerBody = z.object({
+  ok: z.boolean().optional().catch(undefined),
+  code: z.coerce.number().int().min(100).max(699).optional().catch(undefined),
+  error: z.string().max(1024).optional().catch(undefined),
+}).catch({});
+export type CommandAnswerBody = z.infer<typeof commandAnswerBody>;
+
 /** Link health: Kamailio answers with a `pong` on the bridge's evapi connection. */
 export interface PingCommand { type: "ping"; v: 1; id: string }
 export type KamailioCommand = SipResumeCommand | SipSendCommand | PingCommand;
@@ -101,7 +122,12 @@ export const prosodyHello = z.object({
   hosts: domainList.default([]),
   components: domainList.default([]),
   sip_domains: domainList.default([]),
+  /** c2s_stanza_size_limit: the largest stanza Prosody takes (bytes). */
   max_stanza: z.number().int().positive().optional(),
+  /** stox_max_frame: the largest frame mod_stox reads; a longer one closes the link (bytes). */
+  max_frame: z.number().int().positive().optional(),
+  /** stox_done_timeout: how long mod_stox waits for `xmpp.stanza-done` before it bounces the stanza (ms). */
+  done_timeout_ms: z.number().int().positive().optional(),
   secret: shortText.optional(),
 });
 
@@ -140,6 +166,17 @@ export const errorFrame = z.object({
 });
 
 export const prosodyFrame = z.union([prosodyHello, xmppOutcome, xmppStanza, resolveRequest, ping, pong, errorFrame]);
+
+/** Every frame type the bridge accepts on each link, with its schema (looked up with common/src/wire/frame-table.ts). */
+export type KamailioFrameType = "hello" | "sip.message" | "sip.result" | "error" | "pong";
+export const KAMAILIO_FRAMES: ReadonlyMap<KamailioFrameType, z.ZodType> = new Map<KamailioFrameType, z.ZodType>([
+  ["hello", kamailioHello], ["sip.message", sipMessageEvent], ["sip.result", sipResultEvent], ["error", errorFrame], ["pong", pong],
+]);
+export type ProsodyFrameType = "hello" | "xmpp.outcome" | "xmpp.stanza" | "resolve" | "ping" | "pong" | "error";
+export const PROSODY_FRAMES: ReadonlyMap<ProsodyFrameType, z.ZodType> = new Map<ProsodyFrameType, z.ZodType>([
+  ["hello", prosodyHello], ["xmpp.outcome", xmppOutcome], ["xmpp.stanza", xmppStanza], ["resolve", resolveRequest],
+  ["ping", ping], ["pong", pong], ["error", errorFrame],
+]);
 export type ResolveRequest = z.infer<typeof resolveRequest>;
 export type ProsodyHello = z.infer<typeof prosodyHello>;
 export type XmppOutcome = z.infer<typeof xmppOutcome>;

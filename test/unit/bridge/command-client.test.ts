@@ -49,7 +49,7 @@ async function until(cond: () => boolean, ms = 2000): Promise<void> {
 
 test("a command is one POST with the JSON, its length and the secret; the answer's status and JSON come back", async () => {
   const s = await server((body, _req, res) => json(res, 200, { ok: true, echo: body.id }));
-  const c = new CommandClient("127.0.0.1", s.port, "sekrit-123", "/stox", 2);
+  const c = new CommandClient({ host: "127.0.0.1", port: s.port }, "sekrit-123", "/stox", 2);
   try {
     const a = await c.post(ping("p1"));
     assert.equal(a.status, 200);
@@ -71,7 +71,7 @@ test("non-JSON and refusal answers pass through with their status", async () => 
     if (body.id === "text") { res.writeHead(500, { "content-length": 4 }); res.end("oops"); return; }
     json(res, 404, { ok: false, code: 404 });
   });
-  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 1);
+  const c = new CommandClient({ host: "127.0.0.1", port: s.port }, undefined, "/stox", 1);
   try {
     assert.deepEqual(await c.post(ping("refused")), { status: 404, body: { ok: false, code: 404 } });
     assert.deepEqual(await c.post(ping("text")), { status: 500, body: "oops" });
@@ -84,7 +84,7 @@ test("non-JSON and refusal answers pass through with their status", async () => 
 
 test("the pool is opened at start and stays the same size whatever the load; a burst is pipelined and answered in order", async () => {
   const s = await server((body, _req, res) => setTimeout(() => json(res, 200, { ok: true, echo: body.id }), body.id.endsWith("7") ? 5 : 0));
-  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 3);
+  const c = new CommandClient({ host: "127.0.0.1", port: s.port }, undefined, "/stox", 3);
   try {
     await until(() => s.connections() === 3);
     assert.equal(s.connections(), 3, "connections opened before any command");
@@ -102,7 +102,7 @@ test("the pool is opened at start and stays the same size whatever the load; a b
 
 test("a command without an answer times out; the connection is replaced and the next command goes through", async () => {
   const s = await server((body, _req, res) => { if (body.id !== "hang") json(res, 200, { ok: true }); });
-  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 1);
+  const c = new CommandClient({ host: "127.0.0.1", port: s.port }, undefined, "/stox", 1);
   try {
     const t0 = Date.now();
     await assert.rejects(c.post(ping("hang"), 200), /timed out/);
@@ -122,7 +122,7 @@ test("a connection the server closes fails what waits on it and is re-opened", a
     if (body.id === "drop") { req.socket.destroy(); return; }
     json(res, 200, { ok: true });
   });
-  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 1);
+  const c = new CommandClient({ host: "127.0.0.1", port: s.port }, undefined, "/stox", 1);
   try {
     await assert.rejects(c.post(ping("drop")), /closed/);
     await until(() => s.connections() === 1 && c.sockets === 1);
@@ -138,14 +138,14 @@ test("nothing listening: the command fails at once, close() fails what is in fli
   await new Promise<void>((r) => probe.listen(0, "127.0.0.1", () => r()));
   const port = (probe.address() as net.AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
-  const c = new CommandClient("127.0.0.1", port, undefined, "/stox", 2);
+  const c = new CommandClient({ host: "127.0.0.1", port: port }, undefined, "/stox", 2);
   try {
     await assert.rejects(c.post(ping("nobody"), 2000));
   } finally {
     c.close();
   }
   const s = await server(() => { /* never answers */ });
-  const d = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 1);
+  const d = new CommandClient({ host: "127.0.0.1", port: s.port }, undefined, "/stox", 1);
   const pending = d.post(ping("pending"), 5000);
   await sleep(50);
   d.close();
@@ -156,7 +156,7 @@ test("nothing listening: the command fails at once, close() fails what is in fli
 test("pipelining stays shallow: at most maxDepth per connection are out; the rest wait in order and a waiting one can time out alone", async () => {
   const held: Array<() => void> = [];
   const s = await server((body, _req, res) => held.push(() => json(res, 200, { ok: true, echo: body.id })));
-  const c = new CommandClient("127.0.0.1", s.port, undefined, "/stox", 2, 2);
+  const c = new CommandClient({ host: "127.0.0.1", port: s.port }, undefined, "/stox", 2, 2);
   try {
     await until(() => s.connections() === 2);
     const answers = Array.from({ length: 10 }, (_, i) => c.post(ping(`q${i}`), 5000));
@@ -178,5 +178,31 @@ test("pipelining stays shallow: at most maxDepth per connection are out; the res
   } finally {
     c.close();
     await s.close();
+  }
+});
+
+test("without an endpoint a command fails at once; setEndpoint opens the pool there; a new endpoint moves it, the same one is a no-op", async () => {
+  const a = await server((body, _req, res) => json(res, 200, { ok: true, at: "a", echo: body.id }));
+  const b = await server((body, _req, res) => json(res, 200, { ok: true, at: "b", echo: body.id }));
+  const c = new CommandClient(undefined, undefined, "/stox", 2);
+  try {
+    assert.equal(c.endpoint, undefined);
+    await assert.rejects(c.post(ping("early")), /no kamailio command endpoint/);
+    assert.equal(a.seen.length + b.seen.length, 0);
+    assert.equal(c.setEndpoint({ host: "127.0.0.1", port: a.port }), true);
+    assert.deepEqual((await c.post(ping("one"))).body, { ok: true, at: "a", echo: "one" });
+    assert.equal(c.setEndpoint({ host: "127.0.0.1", port: a.port }), false, "same endpoint");
+    await until(() => a.connections() === 2);
+    assert.equal(a.connections(), 2, "the same endpoint keeps its connections");
+    assert.equal(c.setEndpoint({ host: "127.0.0.1", port: b.port }), true);
+    assert.deepEqual(c.endpoint, { host: "127.0.0.1", port: b.port });
+    assert.deepEqual((await c.post(ping("two"))).body, { ok: true, at: "b", echo: "two" });
+    await until(() => a.connections() === 0);
+    assert.equal(a.connections(), 0, "the old endpoint's connections are closed");
+    assert.equal(b.seen[0]!.headers.host, `127.0.0.1:${b.port}`);
+  } finally {
+    c.close();
+    await a.close();
+    await b.close();
   }
 });

@@ -18,6 +18,8 @@ test("environment then flags, flags win", () => {
 test("bad values fail with the field name", () => {
   assert.throws(() => readConfig({}, ["--evapi_port=99999"]), /evapi_port/);
   assert.throws(() => readConfig({}, ["--nope=1"]), /unknown option/);
+  // an inherited name is not an option either
+  for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) assert.throws(() => readConfig({}, [`--${name}=1`]), /unknown option|bad option/);
   assert.throws(() => readConfig({}, ["--secret=short"]), /secret/);
 });
 
