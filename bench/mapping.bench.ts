@@ -29,7 +29,7 @@ const SIP = Buffer.from([
 const STANZA = `<message from='juliet@xmpp.example/balcony' to='romeo@sip.example' id='m1' type='chat' xml:lang='en'>` +
   `<subject>Tonight</subject><thread>29377446-0CBB-4296-8958-590D79094C50</thread><body>${BODY}</body></message>`;
 
-const sipCtx = { stanzaId: "stox-1", localSipDomains: new Set(["sip.example"]), maxStanzaBytes: 65536 };
+const sipCtx = { localSipDomains: new Set(["sip.example"]), maxStanzaBytes: 65536 };
 const xmppCtx = {
   localXmppDomains: new Set(["xmpp.example"]), maxSipBytes: 1300,
   wire: { viaSentBy: "127.0.0.1:5060", transport: "UDP" as const, branch: "z9hG4bK" + "0".repeat(24), fromTag: "0123456789abcdef", cseq: 1 },

@@ -105,7 +105,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
         void resolution.gateSipMessage(ev, resume, (resumeWithCache) => handleSipMessage(ev, {
           deliver: (xml) => prosody.deliver(xml, cfg.deliver_timeout_ms),
           resume: resumeWithCache,
-          context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: cfg.max_stanza_bytes }),
+          context: () => ({ localSipDomains: domains.localSip, maxStanzaBytes: cfg.max_stanza_bytes }),
           admit: (m) => resolution.loops.admitToXmpp(m),
           metrics, log,
         })).finally(() => { sipInFlight--; });
