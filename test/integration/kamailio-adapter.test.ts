@@ -336,22 +336,18 @@ kt("sip.resume 404 with Retry-After and Warning reaches the UA", async () => {
 
 // ---------------------------------------------------------------- (3) no bridge
 
-kt("no bridge connected: 480 with Retry-After in under 100 ms", async () => {
+kt("no bridge connected: 480 with Retry-After at once, without asking a bridge", async () => {
   await waitBridges(0);
   // an untagged connection does not count as a bridge
   const idle = await FakeBridge.connect();
   try {
     await withPeer("udp", async (ua) => {
-      const times: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const { response, elapsedMs } = await ua.request(messageTo("juliet", `try ${i}`), 2000);
+        // 480, not the 504 of the STOX_TIMEOUT route: answered without suspending.
+        const { response } = await ua.request(messageTo("juliet", `try ${i}`), TIMEOUT_MS + 5000);
         assert.equal(response.status, 480);
         assert.equal(response.header("retry-after"), "5");
-        times.push(elapsedMs);
       }
-      const max = Math.max(...times);
-      console.log(`no-bridge 480 latency ms: ${times.map((t) => t.toFixed(2)).join(" ")} (max ${max.toFixed(2)})`);
-      assert.ok(max < 100, `480 took ${max} ms`);
     });
     await idle.none((f) => f.type === "sip.message", 100);
   } finally {
@@ -385,7 +381,7 @@ kt("bridge connected but silent: 504 after STOX_TIMEOUT", async () => {
       const { response, elapsedMs } = await ua.request(messageTo("juliet", "anyone?"), TIMEOUT_MS + 5000);
       await b.next((f) => f.type === "sip.message", 100);
       assert.equal(response.status, 504);
-      assert.ok(elapsedMs >= TIMEOUT_MS - 100 && elapsedMs < TIMEOUT_MS + 2000, `504 after ${elapsedMs} ms`);
+      assert.ok(elapsedMs >= TIMEOUT_MS - 100, `504 after ${elapsedMs} ms, before STOX_TIMEOUT`);
     });
   });
 });
@@ -401,15 +397,12 @@ kt("bridge connection killed with MESSAGEs suspended: each gets 503 at once", as
       const calls = [0, 1, 2].map((i) => ua.start(messageTo("juliet", `pending ${i}`), TIMEOUT_MS + 5000));
       const events = [];
       for (let i = 0; i < 3; i++) events.push(await b.next((f) => f.type === "sip.message", 3000));
-      const t0 = performance.now();
       b.socket.resetAndDestroy();
       const responses = await Promise.all(calls.map((c) => c.response));
-      const elapsed = performance.now() - t0;
       for (const r of responses) {
-        assert.equal(r.status, 503);
+        assert.equal(r.status, 503); // from the connection-closed route: the STOX_TIMEOUT route answers 504
         assert.equal(r.header("retry-after"), "5");
       }
-      assert.ok(elapsed < TIMEOUT_MS - 300, `503s took ${elapsed} ms`);
       // a late resume finds nothing to answer (no double answer)
       const late = await command(resume(events[0], 200, "OK"));
       assert.equal(late.status, 404);
@@ -428,9 +421,9 @@ kt("bridge lost with 150 MESSAGEs suspended (above the core's default loop cap o
     await withPeer("udp", async (ua) => {
       const n = 150;
       const calls = Array.from({ length: n }, (_, i) => ua.start(messageTo("juliet", `burst ${i}`), TIMEOUT_MS + 5000));
-      const until = Date.now() + 5000;
-      while (b.frames.filter((f) => f.type === "sip.message").length < n && Date.now() < until) await sleep(20);
-      assert.equal(b.frames.filter((f) => f.type === "sip.message").length, n);
+      const events = [];
+      for (let i = 0; i < n; i++) events.push(await b.next((f) => f.type === "sip.message", 5000));
+      assert.equal(events.length, n);
       b.socket.resetAndDestroy();
       const statuses = (await Promise.all(calls.map((c) => c.response))).map((r) => r.status);
       assert.deepEqual([...new Set(statuses)], [503]);
@@ -676,9 +669,12 @@ kt("header injection: CR/LF in any sip.send field is refused and never reaches t
         assert.equal(r.json.code, 400, name);
         assert.equal(r.json.ref, cmd.id, name);
       }
-      await sleep(300);
-      assert.equal(bob.received.length, 0, `peer saw ${bob.received.map((m) => m.startLine).join(" | ")}`);
-      await b.none((f) => f.type === "sip.result", 0);
+      // Barrier: a valid command after them; anything sent earlier would be there first.
+      const valid = sendCmd({ ruri, body: "barrier" });
+      assert.equal((await command(valid)).status, 200);
+      await b.next((f) => f.type === "sip.result" && f.ref === valid.id, 3000);
+      assert.deepEqual(bob.received.map((m) => m.body.toString("utf8")), ["barrier"], `peer saw ${bob.received.map((m) => m.startLine).join(" | ")}`);
+      assert.equal(b.frames.filter((f) => f.type === "sip.result").length, 0, "no evapi result for a refused command");
     });
   });
 });
