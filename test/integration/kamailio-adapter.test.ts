@@ -614,20 +614,17 @@ kt("sip.send to a silent peer: sip.result 408 evtype 2 after tm's fr_timer", asy
   });
 });
 
-kt("sip.send to an unroutable R-URI: exactly one outcome", async () => {
+kt("sip.send to an unroutable R-URI: refused locally with 500 (docs/wire.md), and no second outcome on evapi", async () => {
   await withBridge(async (b) => {
     const cmd = sendCmd({ ruri: "sip:bob@unresolvable.invalid" });
     const r = await command(cmd);
-    const results: any[] = [];
-    if (r.status !== 200) {
-      assert.equal(r.json.type, "sip.result", JSON.stringify(r.json));
-      assert.equal(r.json.local, true);
-      results.push(r.json);
-    }
-    await sleep(FR_TIMER_MS + 1000);
-    results.push(...b.frames.filter((f) => f.type === "sip.result" && f.ref === cmd.id));
-    assert.equal(results.length, 1, `outcomes: ${JSON.stringify(results)} (HTTP ${r.status})`);
-    assert.ok(results[0].code >= 400);
+    assert.equal(r.status, 500, JSON.stringify(r.json));
+    assert.ok(parseFrame(sipResultEvent, r.json).ok, JSON.stringify(r.json));
+    assert.equal(r.json.ref, cmd.id);
+    assert.equal(r.json.code, 500);
+    assert.equal(r.json.local, true);
+    // Absence over the longest time tm could take to report a failure of its own.
+    await b.none((f) => f.type === "sip.result" && f.ref === cmd.id, FR_TIMER_MS + 1000);
   });
 });
 
