@@ -157,6 +157,7 @@ test(`fault run: ${COUNT} messages each way; bridge SIGKILLed twice, Prosody res
   // (202 if Juliet's stream is down just then: offline storage keeps order too.)
   await bob.request({ method: "MESSAGE", ruri: `sip:juliet@${XMPP_DOMAIN}`, to: `sip:juliet@${XMPP_DOMAIN}`, from: `sip:bob@${SIP_DOMAIN}`, body: "s2x-barrier" }, 30000);
   await lastS2x;
+  if (romeo.x.status !== "online") await once(romeo.x as unknown as NodeJS.EventEmitter, "online");
   const lastX2s = alice.waitFor((m) => m.method === "MESSAGE" && m.body.toString("utf8") === "x2s-barrier", 30000);
   await romeo.send(xml("message", { to: `alice@${SIP_DOMAIN}`, id: "x2s-barrier", type: "chat" }, xml("body", {}, "x2s-barrier")));
   await lastX2s;
