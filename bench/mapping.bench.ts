@@ -7,6 +7,7 @@ import { parseSipRequest } from "../common/src/sip/parse-request.js";
 import { parseStanza } from "../common/src/xmpp/parse-stanza.js";
 import { sipToXmpp } from "../bridge/src/mapping/sip-to-xmpp.js";
 import { xmppToSip } from "../bridge/src/mapping/xmpp-to-sip.js";
+import { htmlToXhtmlIm } from "../bridge/src/mapping/content/xhtml-im.js";
 
 const BODY = "Hello Juliet! This is a typical pager-mode text message of about two hundred bytes, with a few words, " +
   "punctuation, an ümlaut and an emoji 🙂 so that the UTF-8 paths are exercised too. See you at nine.";
@@ -29,7 +30,7 @@ const SIP = Buffer.from([
 const STANZA = `<message from='juliet@xmpp.example/balcony' to='romeo@sip.example' id='m1' type='chat' xml:lang='en'>` +
   `<subject>Tonight</subject><thread>29377446-0CBB-4296-8958-590D79094C50</thread><body>${BODY}</body></message>`;
 
-const sipCtx = { stanzaId: "stox-1", localSipDomains: new Set(["sip.example"]), maxStanzaBytes: 65536 };
+const sipCtx = { localSipDomains: new Set(["sip.example"]), maxStanzaBytes: 65536 };
 const xmppCtx = {
   localXmppDomains: new Set(["xmpp.example"]), maxSipBytes: 1300,
   wire: { viaSentBy: "127.0.0.1:5060", transport: "UDP" as const, branch: "z9hG4bK" + "0".repeat(24), fromTag: "0123456789abcdef", cseq: 1 },
@@ -65,3 +66,20 @@ function measure(name: string, fn: () => void, seconds = 3): { name: string; per
 const results = [measure("sip-to-xmpp (parse SIP + map + serialise stanza)", sipToXmppOnce), measure("xmpp-to-sip (parse stanza + map + size SIP)", xmppToSipOnce)];
 for (const r of results) console.log(`${r.name}: ${r.perSecond.toLocaleString("en")} msg/s (goal ≥ 50,000)`);
 console.log(JSON.stringify({ bench: "mapping", node: process.version, body_bytes: Buffer.byteLength(BODY), results }));
+
+// 60 KB HTML bodies, typical and pathological (the inputs of test/unit/content/xhtml-im.test.ts
+// "large input"): each must stay linear, well under 2 s.
+const HTML_CHUNK = "<p class=x onclick='y()'>Hello <b>world</b> &amp; <a href='https://e.example/?a=1&b=2'>link</a><script>bad()</script><br></p>";
+const HTML_60K: Array<[string, string]> = [
+  ["mixed markup", HTML_CHUNK.repeat(Math.ceil(60_000 / HTML_CHUNK.length))],
+  ["'<' × 60000", "<".repeat(60_000)], ["'<a ' × 20000", "<a ".repeat(20_000)], ["'</x>' × 15000", "</x>".repeat(15_000)],
+  ["'<div>' × 12000 in a table", "<p><table>" + "<div>".repeat(12_000)], ["'<script>' × 7000", "<script>".repeat(7_000)],
+  ["'&#' × 30000", "&#".repeat(30_000)], ["'<!--' × 15000", "<!--".repeat(15_000)],
+];
+const html = HTML_60K.map(([name, text]) => {
+  const t0 = process.hrtime.bigint();
+  htmlToXhtmlIm(text);
+  return { name, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+});
+for (const h of html) console.log(`text/html 60 KB, ${h.name}: ${h.ms.toFixed(1)} ms (goal < 2000)`);
+console.log(JSON.stringify({ bench: "html-60k", node: process.version, results: html }));

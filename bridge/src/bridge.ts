@@ -115,7 +115,7 @@ export async function startBridge(cfg: BridgeConfig, log: Logger): Promise<Runni
         void resolution.gateSipMessage(ev, resume, (resumeWithCache) => handleSipMessage(ev, {
           deliver: (xml) => prosody.deliver(xml, settings.effective.deliverTimeoutMs),
           resume: resumeWithCache,
-          context: (stanzaId) => ({ stanzaId, localSipDomains: domains.localSip, maxStanzaBytes: settings.effective.maxStanzaBytes }),
+          context: () => ({ localSipDomains: domains.localSip, maxStanzaBytes: settings.effective.maxStanzaBytes }),
           admit: (m) => resolution.loops.admitToXmpp(m),
           metrics, log,
         })).finally(() => { sipInFlight--; });

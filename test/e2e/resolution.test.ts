@@ -29,6 +29,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
+import { EventEmitter, once } from "node:events";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { xml } from "@xmpp/client";
@@ -39,6 +40,7 @@ import { startPeerProsody, type PeerProsody } from "../support/prosody-peer.js";
 import { freePort } from "../support/ports.js";
 import { tail, tempDir } from "../support/process.js";
 import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack } from "./stack.js";
+import { bridgeCounters } from "./observe.js";
 
 const TTL = 4;
 const B_HOSTS = ["xmpp-peer.test", "both.test", "native-xmpp.test"];
@@ -52,9 +54,10 @@ let ua: SipPeer;
 let juliet: TestClient;
 const alice: Record<string, TestClient> = {};
 
-/** A SIP UAS on loopback: answers every MESSAGE with 200, to the address it came from. */
+/** A SIP UAS on loopback: answers every MESSAGE with 200 (486 to a barrier), to the address it came from. */
 class Uas {
   readonly got: SipMessage[] = [];
+  private readonly arrivals = new EventEmitter();
   private constructor(readonly socket: dgram.Socket) {}
   static async open(): Promise<Uas> {
     const socket = dgram.createSocket("udp4");
@@ -65,20 +68,23 @@ class Uas {
       try { m = parseSip(raw); } catch { return; }
       if (m.method === undefined || m.method === "ACK") return;
       uas.got.push(m);
-      socket.send(SipPeer.response(m, 200, "OK"), from.port, from.address);
+      const busy = m.body.toString("utf8").startsWith("barrier ");
+      socket.send(busy ? SipPeer.response(m, 486, "Busy Here") : SipPeer.response(m, 200, "OK"), from.port, from.address);
+      uas.arrivals.emit("message");
     });
     return uas;
   }
   get port(): number { return this.socket.address().port; }
   withBody(text: string): SipMessage[] { return this.got.filter((m) => m.body.toString("utf8") === text); }
   async waitBody(text: string, ms = 8000): Promise<SipMessage> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
+    const signal = AbortSignal.timeout(ms);
+    for (;;) {
       const hit = this.withBody(text)[0];
       if (hit) return hit;
-      await sleep(50);
+      try { await once(this.arrivals, "message", { signal }); } catch {
+        throw new Error(`UAS: no MESSAGE with body ${JSON.stringify(text)} within ${ms} ms`);
+      }
     }
-    throw new Error(`UAS: no MESSAGE with body ${JSON.stringify(text)} within ${ms} ms`);
   }
   close(): void { this.socket.close(); }
 }
@@ -137,6 +143,17 @@ let n = 0;
 const unique = (what: string) => `${what} ${++n} ${Date.now()}`;
 const fromSip = (to: string, body: string, ms = 10000) => ua.request({ method: "MESSAGE", ruri: `sip:${to}`, to: `sip:${to}`, from: `sip:romeo@${SIP_DOMAIN}`, body }, ms);
 const fromXmpp = (to: string, body: string, id = `m${++n}`) => juliet.send(xml("message", { to, id, type: "chat" }, xml("body", {}, body)));
+/**
+ * A message to the SIP-only domain that the UAS answers 486: when its error
+ * reaches Juliet, what the bridge sent to SIP before it has been sent, and the
+ * error stanzas it produced before it have reached Juliet (one link, one stream).
+ */
+async function barrier(): Promise<void> {
+  const id = `barrier-${++n}`;
+  const err = juliet.waitFor((s) => s.is("message") && s.attrs.type === "error" && s.attrs.id === id, 10000, "the barrier's error");
+  await fromXmpp("bob@sip-peer.test", `barrier ${id}`, id);
+  await err;
+}
 const bodyIs = (text: string) => (s: { is(n: string): boolean; getChildText(n: string): string | null }) => s.is("message") && s.getChildText("body") === text;
 
 test("a domain with only _xmpp-server._tcp SRV is reached from SIP through the bridge (s2s to Prosody B)", () => withLogs(async () => {
@@ -155,11 +172,14 @@ test("a domain with only SIP NAPTR/SRV is reached from XMPP through the bridge (
   const m = await uas.waitBody(text);
   assert.match(m.startLine, /^MESSAGE sip:bob@sip-peer\.test SIP\/2\.0$/);
   assert.match(m.header("from") ?? "", /<sip:juliet@xmpp\.stox\.test;gr=balcony>/);
-  await sleep(300);
-  assert.equal(juliet.received.filter((s) => s.attrs.type === "error").length, 0);
+  const errorsBefore = juliet.received.filter((s) => s.attrs.type === "error").length;
+  await barrier();
+  // Only the barrier's own error: none for the message itself.
+  assert.equal(juliet.received.filter((s) => s.attrs.type === "error").length, errorsBefore + 1);
 }));
 
 test("a domain with both is never sent through the bridge: SIP stays SIP, XMPP stays XMPP", () => withLogs(async () => {
+  const before = await bridgeCounters(stack.bridge);
   const bySip = unique("both via SIP");
   const { response } = await fromSip("alice@both.test", bySip);
   assert.equal(response.status, 200, "Kamailio relayed it to the UAS itself");
@@ -168,7 +188,13 @@ test("a domain with both is never sent through the bridge: SIP stays SIP, XMPP s
   const got = alice["both.test"]!.waitFor(bodyIs(byXmpp), 15000, "the message on Prosody B");
   await fromXmpp("alice@both.test", byXmpp);
   assert.equal((await got).attrs.from, `juliet@${XMPP_DOMAIN}/balcony`);
-  await sleep(500);
+  // The bridge was asked only to classify (its counters): the SIP one came back
+  // "native" without a delivery, and no stanza for SIP reached it.
+  const after = await bridgeCounters(stack.bridge);
+  const delta = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.keys(a).filter((k) => a[k] !== (b[k] ?? 0)).map((k) => [k, a[k]! - (b[k] ?? 0)]));
+  assert.deepEqual(delta(after.outcomes, before.outcomes), { "sip-to-xmpp:ignored:native-route": 1 });
+  assert.deepEqual(delta(after.frames, before.frames), { "kamailio:sip.message": 1, "prosody:resolve": 1, "prosody:resolved-native": 1 });
   assert.equal(uas.withBody(byXmpp).length, 0, "not translated to SIP");
   assert.equal(alice["both.test"]!.received.filter(bodyIs(bySip)).length, 0, "not translated to XMPP");
   const log = stack.bridge.log();
@@ -210,7 +236,7 @@ test("DNS is asked once per TTL: a second message makes no query (query log), af
   assert.deepEqual(xcount().map((c, i) => c - x0[i]!), [1, 1], "two stanzas, one lookup");
   console.log(`DNS queries: SIP side first message ${q1[0]! - q0[0]! + q1[1]! - q0[1]!}, second 0; XMPP side two stanzas ${xcount()[0]! - x0[0]! + xcount()[1]! - x0[1]!}`);
 
-  await sleep((TTL + 1.5) * 1000);
+  await sleep((TTL + 1.5) * 1000); // the TTL running out is what is tested here, not a stand-in for an event
   assert.equal((await fromSip("bob@ttl-sip.test", unique("ttl 3"))).response.status, 200);
   assert.deepEqual(count().map((c, i) => c - q1[i]!), [1, 1], "after the TTL: exactly one lookup");
   const x1 = xcount();
@@ -221,8 +247,11 @@ test("DNS is asked once per TTL: a second message makes no query (query log), af
 }));
 
 test("with the bridge stopped, domains the hosts reach natively still work (Kamailio relays, Prosody uses s2s)", () => withLogs(async () => {
+  const marks = [stack.kamailio.proc.log().length, stack.prosody.proc.log().length] as const;
   await stack.bridge.stop();
-  await sleep(500); // both hosts see the link close
+  // Both hosts have seen the link close.
+  await stack.kamailio.proc.waitForLog(/stox: bridge connection \d+ closed \(bridges=0\)/, 5000, marks[0]);
+  await stack.prosody.proc.waitForLog(/Bridge link lost/, 5000, marks[1]);
   try {
     const bySip = unique("native SIP, no bridge");
     const { response } = await fromSip("bob@native-sip.test", bySip);
@@ -247,7 +276,7 @@ test("no configuration makes a loop: loop.test (XMPP for Kamailio, SIP for Proso
   await fromXmpp("bob@loop.test", byXmpp, id);
   const e = (await err).getChild("error");
   assert.ok(e?.getChild("policy-violation"), e?.toString());
-  await sleep(500);
+  await barrier();
   assert.equal(uas.withBody(byXmpp).length + uas.withBody(bySip).length, 0);
   const refusals = stack.bridge.log().split("\n").filter((l) => l.includes('"code":"loop-detected"'));
   assert.equal(refusals.length, 2, refusals.join("\n"));

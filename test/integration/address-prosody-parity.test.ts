@@ -89,7 +89,10 @@ function prosodyUnavailable(): string | undefined {
   return probe.error ? `${LUA} not runnable: ${probe.error.message}` : undefined;
 }
 
-const skip = prosodyUnavailable();
+// A missing host fails the run (it must never pass by skipping).
+test("host: Prosody's util.encodings and a Lua to run it are installed", () => {
+  assert.equal(prosodyUnavailable(), undefined);
+});
 
 // The traps of docs/addresses.md ("Escapes and Nodeprep", "Lossy cases"), plus limits.
 const FIXED: readonly string[] = [
@@ -104,12 +107,12 @@ const FIXED: readonly string[] = [
   "\uFB03".repeat(341), "\uFDFA".repeat(56),
 ];
 
-test("Prosody parity: fixed trap list (nodeprep, resourceprep)", { skip }, () => {
+test("Prosody parity: fixed trap list (nodeprep, resourceprep)", () => {
   assertParity("node", FIXED);
   assertParity("res", FIXED);
 });
 
-test("Prosody parity: every single code point (nodeprep, resourceprep)", { skip }, () => {
+test("Prosody parity: every single code point (nodeprep, resourceprep)", () => {
   const all: string[] = [];
   for (let cp = 0; cp <= 0x10ffff; cp++) if (cp < 0xd800 || cp > 0xdfff) all.push(String.fromCodePoint(cp));
   assertParity("node", all);
@@ -119,7 +122,7 @@ test("Prosody parity: every single code point (nodeprep, resourceprep)", { skip 
 // Characters that interact: cases, combining marks, RTL, spaces, mapped-to-nothing, compatibility forms.
 const POOL = Array.from("aAzZ09-._=,ßΣσςİıǅ\u0301\u0308\u0327\u0338\u05D0\u05D1\u0627\u0661\u200B\u200D\u00AD \u00A0\u3000ﬁ①Ⅸ＼２ｆ/@:\\\u{1D400}\u{1F130}\u0345\u0F73\u1100\u1161\u11A8가");
 
-test("Prosody parity: random strings (fast-check)", { skip }, () => {
+test("Prosody parity: random strings (fast-check)", () => {
   const pooled = fc.array(fc.constantFrom(...POOL), { maxLength: 12 }).map((cs) => cs.join(""));
   const samples = [
     ...fc.sample(pooled, 400),
@@ -132,7 +135,7 @@ test("Prosody parity: random strings (fast-check)", { skip }, () => {
 
 // Domains stay ASCII: Prosody uses IDNA2003 nameprep, we use UTS #46 (a
 // documented difference outside RFC 7247's scope, §6.1).
-test("Prosody parity: whole JIDs through util.jid.prep (ASCII domains)", { skip }, () => {
+test("Prosody parity: whole JIDs through util.jid.prep (ASCII domains)", () => {
   const text = (extra: string[]) => fc.array(fc.constantFrom(...POOL, ...extra), { maxLength: 8 }).map((cs) => cs.join(""));
   const local = text([]).filter((s) => !/[@/]/.test(s));
   const jids = fc.sample(fc.tuple(local, fc.constantFrom("example.com", "EXAMPLE.org", "x.test."), text(["/", "@"])), 400)

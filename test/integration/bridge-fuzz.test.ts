@@ -9,7 +9,6 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import fc from "fast-check";
 import { encode } from "@msgpack/msgpack";
 import { FakeKamailio, rawMessage } from "../support/fake-kamailio.js";
@@ -31,10 +30,10 @@ before(async () => {
   kam = new FakeKamailio();
   await kam.start();
   bridge = await startBridge({ dir, evapiPort: kam.evapiPort, prosodySocket: path.join(dir, "p.sock"), extra: { log_level: "warn" }, nodeArgs: ["--expose-gc"] }, []);
-  for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, "p.sock")); i++) await sleep(50);
+  // The bridge listens on the Prosody socket before it connects to evapi.
+  await kam.until(() => kam.hellos.length > 0, 8000, "evapi hello");
   pro = new FakeProsody(path.join(dir, "p.sock"));
   await pro.connect();
-  await kam.until(() => kam.hellos.length > 0, 8000, "evapi hello");
   await pro.until(() => pro.of("hello").length > 0, 8000, "prosody hello");
 });
 
@@ -53,12 +52,9 @@ function rssKb(pid: number): number {
 async function heapUsed(pid: number): Promise<number> {
   const before = bridge.log().length;
   process.kill(pid, "SIGUSR2");
-  for (let i = 0; i < 50; i++) {
-    await sleep(20);
-    const fresh = bridge.log().slice(before).split("\n").find((l) => l.includes('"msg":"metrics"'));
-    if (fresh) return JSON.parse(fresh).memory.heap_used as number;
-  }
-  throw new Error("no metrics line after SIGUSR2");
+  await bridge.waitForLog(/"msg":"metrics"/, 5000, before);
+  const fresh = bridge.log().slice(before).split("\n").find((l) => l.includes('"msg":"metrics"'))!;
+  return JSON.parse(fresh).memory.heap_used as number;
 }
 
 let seq = 0;
@@ -85,7 +81,6 @@ test("100,000 hostile frames: the bridge stays up, answers valid traffic through
   try {
     const pid = bridge.child.pid!;
     for (let i = 0; i < 20; i++) await validRoundTrip(); // warm up before the baseline
-    await sleep(500);
     const baseline = rssKb(pid);
     const baseHeap = await heapUsed(pid);
     const evapi = fc.sample(evapiFrame, { numRuns: FRAMES_PER_LINK, seed: 42 });
@@ -103,9 +98,13 @@ test("100,000 hostile frames: the bridge stays up, answers valid traffic through
         pro.frames.length = 0;
       }
     }
+    // Both links drained: the evapi stream is read in order (a valid round trip
+    // behind the last hostile frame), and so is the Prosody one (a ping behind it).
     await validRoundTrip();
+    const ping = `fuzz-end-${seq}`;
+    pro.send({ type: "ping", v: 1, id: ping });
+    await pro.until(() => pro.of("pong").some((f) => f.ref === ping), 10000, "pong behind the last hostile frame");
     assert.equal(bridge.child.exitCode, null, "bridge exited");
-    await sleep(2000);
     const after = rssKb(pid);
     const afterHeap = await heapUsed(pid);
     console.log(`bridge RSS: baseline ${baseline} kB, peak ${peak} kB, after ${after} kB; JS heap ${Math.round(baseHeap / 1024)} kB → ${Math.round(afterHeap / 1024)} kB`);

@@ -129,6 +129,16 @@ class FakeBridge {
   done(ref: string, outcome: "sent" | "error" = "sent"): void {
     this.send({ type: "xmpp.stanza-done", v: 1, id: nextId("done"), ref, outcome });
   }
+
+  /**
+   * A ping and its pong: Prosody handles frames in order and writes on one
+   * socket, so every frame it sent before answering has arrived now.
+   */
+  async roundTrip(): Promise<void> {
+    const id = nextId("rt");
+    this.send({ type: "ping", v: 1, id });
+    await this.waitFor((f) => f.type === "pong" && f.ref === id, 5000, "pong");
+  }
 }
 
 let counter = 0;
@@ -194,11 +204,35 @@ function stanzaFrameFor(bridge: FakeBridge, pred: (el: Element, f: Frame) => boo
   return bridge.waitFor((f) => f.type === "xmpp.stanza" && pred(parse(String(f.xml)), f), ms, what);
 }
 
-function noFrame(bridge: FakeBridge, pred: (f: Frame) => boolean, ms: number): Promise<void> {
-  return bridge.waitFor(pred, ms).then(
-    (f) => { throw new Error(`unexpected frame ${JSON.stringify(f)}`); },
-    () => undefined,
-  );
+/** No frame matching `pred` came before a ping round trip (FakeBridge.roundTrip). */
+async function noFrame(bridge: FakeBridge, pred: (f: Frame) => boolean): Promise<void> {
+  await bridge.roundTrip();
+  const hit = bridge.frames.find(pred);
+  assert.equal(hit, undefined, `unexpected frame ${JSON.stringify(hit)}`);
+}
+
+/** Waits for `count` lines matching `pattern` in a log file after byte `since`. */
+async function logged(logFile: string, pattern: RegExp, count: number, since: number, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  const lines = () => fs.readFileSync(logFile).subarray(since).toString("utf8").split("\n").filter((l) => pattern.test(l)).length;
+  while (lines() < count) {
+    if (Date.now() > until) throw new Error(`prosody log: fewer than ${count} lines matching ${pattern}`);
+    await sleep(20); // polling the log file: the event is the line itself
+  }
+}
+const logSize = (logFile: string) => fs.statSync(logFile).size;
+
+/**
+ * A message the bridge delivers to `u` after the frames sent so far: Prosody
+ * handles frames in order and writes to one c2s stream, so whatever it sent
+ * `u` because of earlier frames has arrived once this one has.
+ */
+async function deliveredAfter(bridge: FakeBridge, u: User): Promise<void> {
+  const id = nextId("bar");
+  const got = waitStanza(u, (st) => st.is("message") && st.attrs.id === id, 5000, "barrier message");
+  const answer = await bridge.deliver(`<message from="barrier@${SIP}/b" to="${u.jid}" id="${id}"><body>barrier</body></message>`);
+  assert.equal(answer.outcome, "delivered");
+  await got;
 }
 
 // ---------------------------------------------------------------- suite
@@ -300,16 +334,18 @@ describe("mod_stox against a real Prosody", () => {
     assert.equal(answer.outcome, "error");
     assert.equal(answer.condition, "service-unavailable");
     assert.equal(answer.error_type, "cancel");
-    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid), 500);
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid));
   });
 
   check("xmpp.deliver to a remote domain from our component: outcome relayed (s2s takes it)", async () => {
     const sid = nextId("rel");
+    const since = logSize(prosody.logFile);
     const answer = await bridge.deliver(
       `<message from="romeo@${SIP}/gruu1" to="dave@remote.invalid" id="${sid}" type="chat"><body>far away</body></message>`);
     assert.equal(answer.outcome, "relayed");
     // the s2s failure that follows is claimed and logged, never forwarded as a new stanza
-    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid), 1500);
+    await logged(prosody.logFile, /Late \S+ error for relayed delivery/, 1, since);
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid));
   });
 
   check("xmpp.deliver from a foreign SIP domain: delivered, or Prosody's error claimed via route/remote", async () => {
@@ -323,7 +359,7 @@ describe("mod_stox against a real Prosody", () => {
     const err = await bridge.deliver(`<message from="romeo@${FOREIGN[0]}/g" to="nobody@${VHOST}" id="${nid}"><body>hi</body></message>`);
     assert.equal(err.outcome, "error");
     assert.equal(err.condition, "service-unavailable");
-    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(nid), 300);
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(nid));
     const far = await bridge.deliver(`<message from="romeo@${FOREIGN[0]}/g" to="dave@remote.invalid" id="${nextId("fr")}"><body>x</body></message>`);
     assert.equal(far.outcome, "error");
     assert.equal(far.condition, "not-allowed");
@@ -363,7 +399,7 @@ describe("mod_stox against a real Prosody", () => {
     bridge.send({ type: "xmpp.deliver", v: 1, id, xml: text });
     await bridge.waitFor((f) => f.ref === id && f !== first && f.type === "xmpp.outcome");
     assert.equal(first.outcome, "delivered");
-    await sleep(300);
+    await deliveredAfter(bridge, alice);
     assert.equal(alice.stanzas.filter((s) => s.attrs.id === sid).length, 1);
   });
 
@@ -412,7 +448,7 @@ describe("mod_stox against a real Prosody", () => {
       await alice.x.send(xml("presence", { type: "subscribe", to, id: pid }));
       await unsub;
     }
-    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && /<(iq|presence)/.test(String(f.xml)), 300);
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && /<(iq|presence)/.test(String(f.xml)));
   });
 
   check("malformed frames: garbage MessagePack, unknown type, missing fields -> error frames; Prosody keeps working", async () => {
@@ -449,8 +485,9 @@ describe("mod_stox against a real Prosody", () => {
 
   check("reconnects with backoff after the bridge restarts, and says hello again", async () => {
     const mark = bridge.mark();
+    const since = logSize(prosody.logFile);
     await bridge.stop();
-    await sleep(1500); // a few failed attempts (ENOENT) while it is away
+    await logged(prosody.logFile, /Reconnecting to the bridge/, 3, since); // a few failed attempts (ENOENT) while it is away
     await bridge.start();
     const hello = await bridge.waitFor((f) => f.type === "hello", 10_000, "hello after restart", mark);
     assert.deepEqual(hello.components, [SIP]);
@@ -460,15 +497,17 @@ describe("mod_stox against a real Prosody", () => {
     const alice = users.find((u) => u.jid.startsWith("alice@"))!;
     await bridge.stop();
     const sid = nextId("q");
+    const since = logSize(prosody.logFile);
     await alice.x.send(xml("message", { to: `bob@${SIP}`, type: "chat", id: sid }, xml("body", {}, "queued")));
-    await sleep(500);
+    // Prosody has read it (routing to mod_stox's queue happens in the same step).
+    await logged(prosody.logFile, new RegExp(`Received\\[c2s\\]: <message[^\\n]*id='${sid}'`), 1, since);
     const mark = bridge.mark();
     await bridge.start();
     const f = await stanzaFrameFor(bridge, (el) => el.attrs.id === sid, 8000, "queued stanza");
     const hello = await bridge.waitFor((g) => g.type === "hello", 100, "hello", mark);
     assert.ok(bridge.frames.indexOf(f) > bridge.frames.indexOf(hello), "hello comes first on the new link");
     bridge.done(f.id);
-    await sleep(200);
+    await deliveredAfter(bridge, alice);
     assert.ok(!alice.stanzas.some((s) => s.attrs.id === sid && s.attrs.type === "error"), "no bounce");
   });
 
@@ -514,7 +553,7 @@ describe("mod_stox against a real Prosody", () => {
     const mark = bridge.mark();
     await bridge.start();
     await bridge.waitFor((f) => f.type === "hello", 8000, "hello", mark);
-    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid), 1000);
+    await noFrame(bridge, (f) => f.type === "xmpp.stanza" && String(f.xml).includes(sid));
   });
 
   check("xmpp.deliver of an error stanza to an online full JID: delivered, and not mistaken for an outcome", async () => {
@@ -536,7 +575,7 @@ describe("mod_stox against a real Prosody", () => {
       `<error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></message>`);
     assert.equal(answer.outcome, "delivered");
     bridge.done(f.id, "error");
-    await sleep(500);
+    await deliveredAfter(bridge, alice);
     const errors = alice.stanzas.filter((s) => s.attrs.id === sid && s.attrs.type === "error");
     assert.equal(errors.length, 1);
     assert.ok(errors[0]!.getChild("error")?.getChild("item-not-found"));
@@ -565,7 +604,7 @@ describe("mod_stox against a real Prosody", () => {
     assert.equal(e.getChild("error")?.attrs.type, "wait");
     assert.ok(e.getChild("error")?.getChild("remote-server-timeout"));
     bridge.done(f.id); // too late: ignored, no second answer
-    await sleep(300);
+    await deliveredAfter(bridge, alice);
     assert.equal(alice.stanzas.filter((s) => s.attrs.id === sid).length, 1);
   });
 
@@ -585,7 +624,7 @@ describe("mod_stox against a real Prosody", () => {
       const f = await bridge.waitFor((g) => g.type === "xmpp.stanza" && parse(String(g.xml)).attrs.id === id, 8000, `queued ${id}`, mark);
       bridge.done(f.id);
     }
-    await noFrame(bridge, (g) => g.type === "xmpp.stanza" && String(g.xml).includes(last), 300);
+    await noFrame(bridge, (g) => g.type === "xmpp.stanza" && String(g.xml).includes(last));
   });
 
   check("keepalive: an idle link gets pings; unanswered pings make Prosody reconnect", async () => {

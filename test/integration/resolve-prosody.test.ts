@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { EventEmitter, once } from "node:events";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import { decodeMsgpack, encodeFrame, LengthPrefixedDecoder } from "../../common/src/wire/length-prefixed.js";
@@ -29,6 +29,7 @@ let socketPath: string;
 /** The bridge's end of the link: answers hello and ping, records frames, sends what a test asks. */
 class Bridge {
   readonly frames: any[] = [];
+  private readonly arrivals = new EventEmitter();
   readonly invalid: string[] = [];
   private server!: net.Server;
   private sock: net.Socket | undefined;
@@ -44,6 +45,7 @@ class Bridge {
           const checked = parseFrame(prosodyFrame, f);
           if (!checked.ok) this.invalid.push(`${f.type}: ${checked.problem.path} ${checked.problem.message}`);
           this.frames.push(f);
+          this.arrivals.emit("frame");
           if (f.type === "hello") this.send({ type: "hello", v: 1, id: `bh-${f.id}`, ref: f.id, role: "bridge", version: "fake" });
           if (f.type === "ping") this.send({ type: "pong", v: 1, id: `bp-${f.id}`, ref: f.id });
           if (f.type === "xmpp.stanza") this.send({ type: "xmpp.stanza-done", v: 1, id: `d-${f.id}`, ref: f.id, outcome: "sent" });
@@ -55,8 +57,12 @@ class Bridge {
   send(frame: Record<string, unknown>): void { this.sock?.write(encodeFrame(frame)); }
   of(type: string, domain?: string): any[] { return this.frames.filter((f) => f.type === type && (domain === undefined || f.domain === domain || (typeof f.xml === "string" && f.xml.includes(`@${domain}'`)))); }
   async until(pred: () => boolean, ms = 5000, what = "condition"): Promise<void> {
-    const end = Date.now() + ms;
-    while (!pred()) { if (Date.now() > end) throw new Error(`fake bridge: timeout waiting for ${what}; frames ${JSON.stringify(this.frames.slice(-4))}`); await sleep(20); }
+    const signal = AbortSignal.timeout(ms);
+    while (!pred()) {
+      try { await once(this.arrivals, "frame", { signal }); } catch {
+        throw new Error(`fake bridge: timeout waiting for ${what}; frames ${JSON.stringify(this.frames.slice(-4))}`);
+      }
+    }
   }
   async close(): Promise<void> {
     this.sock?.destroy();
@@ -92,6 +98,17 @@ function send(to: string, type: "chat" | "error" = "chat"): string {
   void alice.send(xml("message", { to, id, type }, xml("body", {}, `text ${id}`)));
   return id;
 }
+/**
+ * A stanza to a fresh unknown domain, sent after the ones before it on
+ * alice's stream: once its resolve frame is here, Prosody has routed every
+ * earlier stanza (one c2s stream, one bridge link, both in order).
+ */
+async function barrier(): Promise<void> {
+  const domain = `barrier-${++n}.test`;
+  send(`x@${domain}`);
+  await bridge.until(() => bridge.of("resolve", domain).length > 0, 5000, `resolve for ${domain}`);
+  bridge.send({ type: "resolved", v: 1, id: `b-${n}`, ref: bridge.of("resolve", domain)[0].id, domain, verdict: "sip", ttl: 0 });
+}
 const errorFor = (id: string, ms = 8000) => alice.waitFor((s) => s.is("message") && s.attrs.type === "error" && s.attrs.id === id, ms, `error for ${id}`);
 const condition = (e: Element) => {
   const err = e.getChild("error");
@@ -102,7 +119,7 @@ const condition = (e: Element) => {
 test("three stanzas to an unknown domain: one resolve frame; 'sip' forwards all three to the bridge and is cached", async () => {
   const ids = [send("bob@new-sip.test"), send("carol@new-sip.test"), send("dave@new-sip.test")];
   await bridge.until(() => bridge.of("resolve", "new-sip.test").length > 0, 5000, "resolve");
-  await sleep(200);
+  await barrier();
   assert.equal(bridge.of("resolve", "new-sip.test").length, 1);
   assert.equal(bridge.of("xmpp.stanza", "new-sip.test").length, 0, "held while asking");
   const req = bridge.of("resolve", "new-sip.test")[0];
@@ -169,7 +186,7 @@ test("no answer within stox_resolve_timeout (5 s) → s2s", async () => {
 
 test("error stanzas to unknown domains are never held", async () => {
   send("x@errors.test", "error");
-  await sleep(500);
+  await barrier();
   assert.equal(bridge.of("resolve", "errors.test").length, 0);
 });
 

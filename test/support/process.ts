@@ -10,8 +10,8 @@ export interface Managed {
   readonly name: string;
   readonly child: ChildProcess;
   readonly logFile: string;
-  /** Resolves once `pattern` appears in the output (or rejects after `ms`). */
-  waitForLog(pattern: RegExp, ms?: number): Promise<void>;
+  /** Resolves once `pattern` appears in the output after character `since` (or rejects after `ms`). */
+  waitForLog(pattern: RegExp, ms?: number, since?: number): Promise<void>;
   log(): string;
   stop(signal?: NodeJS.Signals, ms?: number): Promise<void>;
 }
@@ -25,10 +25,10 @@ export function startProcess(name: string, cmd: string, args: string[], logFile:
   const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "");
   return {
     name, child, logFile, log,
-    async waitForLog(pattern, ms = 15000) {
+    async waitForLog(pattern, ms = 15000, since = 0) {
       const until = Date.now() + ms;
       while (Date.now() < until) {
-        if (pattern.test(log())) return;
+        if (pattern.test(log().slice(since))) return;
         if (exited) throw new Error(`${name} exited (code ${child.exitCode}) before ${pattern}:\n${tail(log())}`);
         await sleep(50);
       }

@@ -15,7 +15,7 @@ import { failureJson, failureText, parseArgs, readAll, type CliIo } from "./io.j
 import { UsageError } from "./stox.js";
 
 export async function translateCommand(argv: string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(argv, ["sip-domains", "xmpp-domains", "max-bytes", "id"]);
+  const { flags, positional } = parseArgs(argv, ["sip-domains", "xmpp-domains", "max-bytes"]);
   const json = flags.has("json");
   const input = await readAll(io.stdin);
   const list = (k: string) => { const v = flags.get(k); return new Set(typeof v === "string" ? v.split(",").filter(Boolean) : []); };
@@ -28,8 +28,7 @@ export async function translateCommand(argv: string[], io: CliIo): Promise<numbe
     // Tools and shells often end lines with LF only; the parser accepts both.
     const req = parseSipRequest(input);
     if (!req.ok) return refuse(req.error);
-    const id = flags.get("id");
-    const out = sipToXmpp(req.value, { stanzaId: typeof id === "string" ? id : "stox-cli", localSipDomains: list("sip-domains"), maxStanzaBytes: 65536 });
+    const out = sipToXmpp(req.value, { localSipDomains: list("sip-domains"), maxStanzaBytes: 65536 });
     if (!out.ok) return refuse(out.error);
     io.stdout.write(json ? JSON.stringify({ out: { stanza: out.value.xml, from: out.value.stanza.attrs.from, to: out.value.stanza.attrs.to, target: out.value.target } }) + "\n" : out.value.xml + "\n");
     return 0;

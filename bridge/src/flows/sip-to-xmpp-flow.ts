@@ -3,7 +3,6 @@
  * parsed, mapped, handed to Prosody, and its transaction resumed with the code
  * that reflects what Prosody did. Exactly one resume per event; counted.
  */
-import { newId } from "../runtime/ids.js";
 import type { SipMessageEvent, SipResumeCommand, XmppOutcome } from "../../../common/src/wire/frames.js";
 import { resumeCommand } from "../kamailio/resume-command.js";
 import { parseSipRequest } from "../../../common/src/sip/parse-request.js";
@@ -17,7 +16,7 @@ import type { Metrics, Outcome } from "../runtime/metrics.js";
 export interface SipToXmppDeps {
   readonly deliver: (xml: string) => Promise<XmppOutcome | "no-link" | "timeout">;
   readonly resume: (cmd: SipResumeCommand) => Promise<void>;
-  readonly context: (stanzaId: string) => SipToXmppContext;
+  readonly context: () => SipToXmppContext;
   /** Loop safety (docs/resolution.md "Loops"): a refusal, or undefined to deliver. See bridge/src/resolve/loop-guard.ts. */
   readonly admit?: (m: { from: Jid; to: Jid; body: string; thread?: string }) => Failure | undefined;
   readonly metrics: Metrics;
@@ -44,13 +43,13 @@ export async function handleSipMessage(ev: SipMessageEvent, deps: SipToXmppDeps)
   }
   // Kamailio's $ru is the routing target after any retargeting (RFC 7572 Table 2: Request-URI → to).
   const req = { ...parsed.value, requestUri: ev.ruri };
-  const stanzaId = "stox-" + newId();
-  const mapped = sipToXmpp(req, deps.context(stanzaId));
+  const mapped = sipToXmpp(req, deps.context());
   if (!mapped.ok) {
     log.info("refused", { code: mapped.error.code, detail: mapped.error.detail });
     return resume(sipFinalForFailure(mapped.error), "refused", mapped.error.code);
   }
   const { from, to, stanza } = mapped.value;
+  const stanzaId = stanza.attrs.id as string; // from Call-ID + CSeq: bridge/src/mapping/message-id.ts
   const loop = deps.admit?.({ from, to, body: stanza.getChildText("body") ?? "", thread: stanza.getChildText("thread") ?? "" });
   if (loop !== undefined) {
     log.warn("refused", { code: loop.code, detail: loop.detail });

@@ -7,11 +7,11 @@
  * | Request-URI (or To)    | `to`                                     |
  * | From (+ `gr`)          | `from` (full JID when the GRUU is known) |
  * | Call-ID                | `<thread/>`                              |
+ * | Call-ID + CSeq         | `id` and XEP-0359 `<origin-id/>` (stable)|
  * | Subject                | `<subject/>`                             |
  * | Content-Language       | `xml:lang`                               |
  * | body                   | `<body/>` (+ XHTML-IM for text/html)     |
- * | transaction identifier | `id`                                     |
- * | CSeq, type             | (none; no `type`, RFC 7572 §5)           |
+ * | type                   | (none; no `type`, RFC 7572 §5)                    |
  */
 import xml, { type Element } from "@xmpp/xml";
 import { extractUriFromNameAddr, formatJid, parseSipUri, sipUriPartsToJid, sipUriToJid, type Jid } from "../../../common/src/address/index.js";
@@ -21,10 +21,9 @@ import { header, type SipRequest } from "../../../common/src/sip/message.js";
 import { languageTag, HEADER_CAPS, capText } from "../../../common/src/sip/header-values.js";
 import { bodyFromSip } from "./content/sip-body.js";
 import { stripXmlForbidden } from "./content/xml-chars.js";
+import { cseqNumber, ORIGIN_ID_NS, sipMessageId } from "./message-id.js";
 
 export interface SipToXmppContext {
-  /** The stanza `id`, fresh and tied to the SIP transaction (RFC 7572 Table 2). */
-  readonly stanzaId: string;
   /** Local SIP domains: a From outside them is spoofed (docs/security.md). Empty = no check. */
   readonly localSipDomains: ReadonlySet<string>;
   /** The stanza size the XMPP side accepts (RFC 6120 §13.12: at least 10000). */
@@ -50,6 +49,12 @@ export function sipToXmpp(req: SipRequest, ctx: SipToXmppContext): Result<XmppMe
   const toHeader = header(req, "to");
   const fromHeader = header(req, "from");
   if (toHeader === undefined || fromHeader === undefined) return failure("sip-malformed", "From and To are required");
+  // RFC 3261 §8.1.1: Call-ID and CSeq are mandatory; together they give the stanza its id.
+  const callId = header(req, "call-id");
+  if (callId === undefined || callId === "") return failure("sip-malformed", "Call-ID is required");
+  const cseq = cseqNumber(header(req, "cseq"));
+  if (!cseq.ok) return cseq;
+  const id = sipMessageId(callId, cseq.value);
   const toAddr = extractUriFromNameAddr(toHeader);
   if (!toAddr.ok) return toAddr;
   // RFC 7247 §8: a sips: Request-URI *or* To is never translated. Only the
@@ -80,14 +85,15 @@ export function sipToXmpp(req: SipRequest, ctx: SipToXmppContext): Result<XmppMe
 
   const lang = languageTag(header(req, "content-language")) ?? content.value.lang;
   const subject = clean(header(req, "subject") ?? content.value.subject, HEADER_CAPS.subject);
-  const thread = clean(header(req, "call-id"), 1024);
+  const thread = clean(callId, 1024);
   const stanza = xml(
     "message",
-    { from: formatJid(from.value), to: formatJid(to.value), id: ctx.stanzaId, "xml:lang": lang },
+    { from: formatJid(from.value), to: formatJid(to.value), id, "xml:lang": lang },
     subject !== undefined ? xml("subject", {}, subject) : null,
     xml("body", {}, content.value.text),
     thread !== undefined ? xml("thread", {}, thread) : null,
     content.value.xhtml,
+    xml("origin-id", { xmlns: ORIGIN_ID_NS, id }),
   );
   const text = stanza.toString();
   if (Buffer.byteLength(text, "utf8") > ctx.maxStanzaBytes) {

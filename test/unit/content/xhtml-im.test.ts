@@ -254,24 +254,25 @@ describe("plain-text rendering", () => {
   for (const [html, expected] of RENDER) test(`${JSON.stringify(html)} → ${JSON.stringify(expected)}`, () => assert.equal(text(html), expected));
 });
 
+// Inputs that would make a backtracking or quadratic parser crawl (bench/mapping.bench.ts times them).
+const PATHOLOGICAL_HTML = ["<".repeat(60_000), "<a ".repeat(20_000), "</x>".repeat(15_000), "<p><table>" + "<div>".repeat(12_000), "<script>".repeat(7_000), "&#".repeat(30_000), "<!--".repeat(15_000)];
+
 describe("large input", () => {
-  test("a 60 KB body of mixed markup is handled quickly and stays well-formed", () => {
+  // How fast these run is measured by bench/mapping.bench.ts (`npm run bench:mapping`), not asserted here.
+  test("a 60 KB body of mixed markup is handled and stays well-formed", () => {
     const chunk = "<p class=x onclick='y()'>Hello <b>world</b> &amp; <a href='https://e.example/?a=1&b=2'>link</a><script>bad()</script><br></p>";
     const html = chunk.repeat(Math.ceil(60_000 / chunk.length));
-    const t0 = performance.now();
     const r = htmlToXhtmlIm(html);
-    const ms = performance.now() - t0;
-    assert.ok(ms < 2000, `${ms} ms`);
     assert.ok(r.text.startsWith("Hello world & link (https://e.example/?a=1&b=2)"));
     assert.ok(!r.text.includes("bad()"));
     const tree = parseStrictXml(r.xhtml!.toString());
     for (const el of walk(tree)) assert.ok(!el.attrs.has("onclick") && !el.attrs.has("class"));
   });
-  test("60 KB of pathological markup stays linear", () => {
-    for (const html of ["<".repeat(60_000), "<a ".repeat(20_000), "</x>".repeat(15_000), "<p><table>" + "<div>".repeat(12_000), "<script>".repeat(7_000), "&#".repeat(30_000), "<!--".repeat(15_000)]) {
-      const t0 = performance.now();
-      htmlToXhtmlIm(html);
-      assert.ok(performance.now() - t0 < 2000, html.slice(0, 12));
+  test("60 KB of pathological markup is handled: no exception, a text body, well-formed XHTML", () => {
+    for (const html of PATHOLOGICAL_HTML) {
+      const r = htmlToXhtmlIm(html);
+      assert.equal(typeof r.text, "string", html.slice(0, 12));
+      if (r.xhtml) parseStrictXml(r.xhtml.toString());
     }
   });
 });

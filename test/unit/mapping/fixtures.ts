@@ -30,7 +30,7 @@ export function stanza(xmlText: string): Element {
   return r.value;
 }
 
-export const sipCtx = { stanzaId: "stox-test", localSipDomains: new Set(["sip.example", "example.net"]), maxStanzaBytes: 65536 };
+export const sipCtx = { localSipDomains: new Set(["sip.example", "example.net"]), maxStanzaBytes: 65536 };
 export const xmppCtx = {
   localXmppDomains: new Set<string>(),
   maxSipBytes: 1300,

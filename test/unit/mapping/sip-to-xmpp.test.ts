@@ -50,9 +50,38 @@ test("Table 2 row From with gr → full JID (RFC 7572 §5 note 1); without → b
   assert.equal(bare.ok && bare.value.stanza.attrs.from, "romeo@example.net");
 });
 
-test("Table 2 row transaction → id (the one the context gives)", () => {
+test("Call-ID + CSeq → stanza id and XEP-0359 <origin-id/>, the same value (docs/mapping.md)", () => {
   const r = map();
-  assert.equal(r.ok && r.value.stanza.attrs.id, "stox-test");
+  assert.ok(r.ok);
+  // printf '11:call-1@host1:1' | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | cut -c1-22
+  assert.equal(r.value.stanza.attrs.id, "stox-8qUSUv_o_vX_-RWbzrEMua");
+  const origin = r.value.stanza.getChildren("origin-id").filter((c) => c.attrs.xmlns === "urn:xmpp:sid:0");
+  assert.equal(origin.length, 1);
+  assert.equal(origin[0]!.attrs.id, r.value.stanza.attrs.id);
+  assert.match(r.value.xml, /<origin-id xmlns="urn:xmpp:sid:0" id="stox-8qUSUv_o_vX_-RWbzrEMua"\/>/);
+});
+
+test("a re-sent MESSAGE (new Via branch, same Call-ID and CSeq) gets the same id; a new CSeq a new one", () => {
+  const raw = (branch: string, cseq: number) => parseSipRequest(Buffer.from(`MESSAGE sip:j@xmpp.example SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5090;branch=${branch}\r\nFrom: <sip:r@sip.example>;tag=1\r\nTo: <sip:j@xmpp.example>\r\nCall-ID: again@host\r\nCSeq: ${cseq} MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\nx`));
+  const idOf = (branch: string, cseq: number) => {
+    const req = raw(branch, cseq);
+    assert.ok(req.ok);
+    const r = sipToXmpp(req.value, sipCtx);
+    assert.ok(r.ok);
+    return r.value.stanza.attrs.id as string;
+  };
+  assert.equal(idOf("z9hG4bK-first", 1), idOf("z9hG4bK-second", 1));
+  assert.notEqual(idOf("z9hG4bK-first", 1), idOf("z9hG4bK-first", 2));
+});
+
+test("Call-ID or CSeq missing or malformed → 400 (RFC 3261 §8.1.1), nothing mapped", () => {
+  const head = "MESSAGE sip:j@xmpp.example SIP/2.0\r\nFrom: <sip:r@sip.example>;tag=1\r\nTo: <sip:j@xmpp.example>\r\n";
+  for (const lines of ["CSeq: 1 MESSAGE\r\n", "Call-ID: c@h\r\n", "Call-ID: c@h\r\nCSeq: one MESSAGE\r\n"]) {
+    const req = parseSipRequest(Buffer.from(`${head}${lines}Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx`));
+    assert.ok(req.ok);
+    const r = sipToXmpp(req.value, sipCtx);
+    assert.equal(!r.ok && r.error.sip, 400, lines);
+  }
 });
 
 test("Table 2 row Request-URI → to; target bare vs full decides the error mapping", () => {
@@ -125,7 +154,8 @@ test("spoofed sender: From outside the local SIP domains → 403 (docs/security.
 test("non-MESSAGE methods are not translated", () => {
   const req = parseSipRequest(Buffer.from("INVITE sip:j@xmpp.example SIP/2.0\r\nFrom: <sip:r@sip.example>;tag=1\r\nTo: <sip:j@xmpp.example>\r\nContent-Length: 0\r\n\r\n"));
   assert.ok(req.ok);
-  assert.equal(!sipToXmpp(req.value, sipCtx).ok, true);
+  const r = sipToXmpp(req.value, sipCtx);
+  assert.equal(!r.ok && r.error.sip, 405); // docs/mapping.md: method MESSAGE, else 405
 });
 
 test("P10: unsupported content type → 415 with Accept", () => {
@@ -155,7 +185,7 @@ test("60 KB body within limits is carried whole", () => {
 
 test("property: random SIP text never throws and any stanza produced is well-formed XML", () => {
   fc.assert(fc.property(fc.string({ maxLength: 100 }), fc.string({ maxLength: 100 }), fc.string({ maxLength: 200 }), (subject, callId, body) => {
-    const raw = `MESSAGE sip:j@xmpp.example SIP/2.0\r\nFrom: <sip:r@sip.example>;tag=1\r\nTo: <sip:j@xmpp.example>\r\nCall-ID: ${callId}\r\nSubject: ${subject}\r\nContent-Type: text/plain\r\n\r\n${body}`;
+    const raw = `MESSAGE sip:j@xmpp.example SIP/2.0\r\nFrom: <sip:r@sip.example>;tag=1\r\nTo: <sip:j@xmpp.example>\r\nCall-ID: ${callId}\r\nCSeq: 1 MESSAGE\r\nSubject: ${subject}\r\nContent-Type: text/plain\r\n\r\n${body}`;
     const req = parseSipRequest(Buffer.from(raw, "utf8"));
     if (!req.ok) return;
     const r = sipToXmpp(req.value, sipCtx);

@@ -75,9 +75,10 @@ test("P08: one byte over 1300 → <policy-violation/>; exactly 1300 passes", () 
   assert.equal(!over.ok && over.error.type, "modify");
 });
 
-test("the computed size is the rendered request's byte length (UTF-8)", () => {
-  const out = send("<message from='a@x.example/r' to='b@sip.example'><body>🙂ü</body></message>");
-  assert.equal(out.sipBytes, renderSipRequest(out.message, xmppCtx.wire).length);
+test("the size counts UTF-8 bytes, not characters: 🙂ü (3 UTF-16 units) weighs as much as 6 ASCII bytes", () => {
+  const size = (body: string) => send(`<message from='a@x.example/r' to='b@sip.example'><body>${body}</body></message>`).sipBytes;
+  assert.equal(size("🙂ü"), size("xxxxxx"));
+  assert.equal(size("🙂ü") - size("xxx"), 3);
 });
 
 test("type=error is never translated into a SIP request (RFC 6120 §8.3.1 rule 8)", () => {
