@@ -77,9 +77,10 @@ test("a re-sent MESSAGE (new Via branch, same Call-ID and CSeq) gets the same id
 test("Call-ID or CSeq missing or malformed → 400 (RFC 3261 §8.1.1), nothing mapped", () => {
   const head = "MESSAGE sip:j@xmpp.example SIP/2.0\r\nFrom: <sip:r@sip.example>;tag=1\r\nTo: <sip:j@xmpp.example>\r\n";
   for (const lines of ["CSeq: 1 MESSAGE\r\n", "Call-ID: c@h\r\n", "Call-ID: c@h\r\nCSeq: one MESSAGE\r\n"]) {
+    // A malformed CSeq is refused by the parser already (docs/robustness.md
+    // "Parsing strictness"); missing ones by the mapping. Either way: 400.
     const req = parseSipRequest(Buffer.from(`${head}${lines}Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx`));
-    assert.ok(req.ok);
-    const r = sipToXmpp(req.value, sipCtx);
+    const r = req.ok ? sipToXmpp(req.value, sipCtx) : req;
     assert.equal(!r.ok && r.error.sip, 400, lines);
   }
 });
