@@ -24,6 +24,8 @@ export interface Hosts {
   readonly suite: HostSuite;
   /** "Kamailio 5.6 / Prosody 0.12 (Debian 12)" etc., for logs and reports. */
   readonly label: string;
+  /** The version strings these hosts report (Kamailio's `$version(num)`, Prosody's `prosody.version`). */
+  readonly versions: { kamailio: RegExp; prosody: RegExp };
   /** Where scratch dirs go: visible to the hosts under `inside(dir)`. */
   readonly scratchBase: string;
   /** The name a path (under scratchBase) has for the host programs. */
@@ -39,6 +41,7 @@ function bookworm(): Hosts {
   return {
     suite: "bookworm",
     label: "Kamailio 5.6 / Prosody 0.12 (Debian 12)",
+    versions: { kamailio: /^5\.6\./, prosody: /^0\.12\./ },
     scratchBase: "/tmp",
     inside: (p) => p,
     command: (bin, args) => ({ cmd: bin, args }),
@@ -57,6 +60,7 @@ function trixie(root: string): Hosts {
   return {
     suite: "trixie",
     label: "Kamailio 6.0 / Prosody 13 (Debian 13)",
+    versions: { kamailio: /^6\.0\./, prosody: /^13\.0\./ },
     scratchBase: path.join(root, "tmp"),
     inside,
     command(bin, args, cwd) {
