@@ -27,3 +27,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
+
+# Debian 13's hosts (Kamailio 6.0, Prosody 13) for the second test run: built once, cached.
+bash scripts/hosts-trixie.sh >/dev/null
