@@ -11,6 +11,7 @@ import { startKamailio } from "../test/support/kamailio.js";
 import { startProsody } from "../test/support/prosody.js";
 import { startBridge } from "../test/support/bridge.js";
 import { tempDir } from "../test/support/process.js";
+import { hosts } from "../test/support/hosts.js";
 import { SipPeer } from "../test/support/sip-peer.js";
 import { digest } from "../test/support/sip-digest.js";
 import { connectClient } from "../test/support/xmpp-client.js";
@@ -26,7 +27,7 @@ const say = (s: string) => process.stdout.write(s + "\n");
 async function main(): Promise<void> {
   const dir = tempDir("demo");
   const socket = path.join(dir, "bridge.sock");
-  say(`stox demo — logs and data in ${dir}`);
+  say(`stox demo on ${hosts().label} — logs and data in ${dir}`);
   const kamailio = await startKamailio({
     dir: path.join(dir, "kamailio"), sipPort: PORTS.sip, httpPort: PORTS.http, evapiPort: PORTS.evapi,
     xmppDomains: [XMPP], sipDomains: [SIP],
