@@ -73,14 +73,17 @@ function trixie(root: string): Hosts {
   };
 }
 
+/** The hosts of `suite`; `trixieRoot` is where scripts/hosts-trixie.sh built Debian 13's. */
+export function hostsFor(suite: string, trixieRoot = DEFAULT_TRIXIE_ROOT): Hosts {
+  if (suite === "bookworm") return bookworm();
+  if (suite === "trixie") return trixie(path.resolve(trixieRoot));
+  throw new Error(`STOX_HOST_SUITE=${suite}: expected bookworm or trixie`);
+}
+
 let chosen: Hosts | undefined;
 
 /** The host generation selected by the environment (read once). */
 export function hosts(): Hosts {
-  if (chosen !== undefined) return chosen;
-  const suite = process.env.STOX_HOST_SUITE ?? "bookworm";
-  if (suite === "bookworm") chosen = bookworm();
-  else if (suite === "trixie") chosen = trixie(path.resolve(process.env.STOX_TRIXIE_ROOT ?? DEFAULT_TRIXIE_ROOT));
-  else throw new Error(`STOX_HOST_SUITE=${suite}: expected bookworm or trixie`);
+  chosen ??= hostsFor(process.env.STOX_HOST_SUITE ?? "bookworm", process.env.STOX_TRIXIE_ROOT);
   return chosen;
 }
