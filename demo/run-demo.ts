@@ -5,12 +5,13 @@
  * message crosses each way, and everything stays up for your own clients
  * until Ctrl-C.
  */
-import fs from "node:fs";
 import path from "node:path";
 import xml from "@xmpp/xml";
 import { startKamailio } from "../test/support/kamailio.js";
 import { startProsody } from "../test/support/prosody.js";
 import { startBridge } from "../test/support/bridge.js";
+import { tempDir } from "../test/support/process.js";
+import { hosts } from "../test/support/hosts.js";
 import { SipPeer } from "../test/support/sip-peer.js";
 import { digest } from "../test/support/sip-digest.js";
 import { connectClient } from "../test/support/xmpp-client.js";
@@ -26,9 +27,9 @@ const XMPP_USERS = [{ user: "juliet", password: "juliet-secret" }, { user: "rome
 const say = (s: string) => process.stdout.write(s + "\n");
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync("/tmp/stox-demo-");
+  const dir = tempDir("demo");
   const socket = path.join(dir, "bridge.sock");
-  say(`stox demo — logs and data in ${dir}`);
+  say(`stox demo on ${hosts().label} — logs and data in ${dir}`);
   const kamailio = await startKamailio({
     dir: path.join(dir, "kamailio"), sipPort: PORTS.sip, httpPort: PORTS.http, evapiPort: PORTS.evapi,
     xmppDomains: [XMPP], sipDomains: [SIP],

@@ -1,4 +1,4 @@
--- Example Prosody 0.12 config for stox: the demo and the integration tests use it.
+-- Example Prosody config for stox (0.12 and 13): the demo and the integration tests use it.
 -- Loopback only, no TLS. Every path and port comes from the environment
 -- (Prosody exposes $FOO to config files as ENV_FOO), with demo defaults:
 --
@@ -27,6 +27,10 @@
 --
 -- Start: prosody --config /path/to/prosody.cfg.lua -F
 
+-- Prosody 13 warns about Lua library globals in config files and offers them
+-- as Lua.*; 0.12 has no Lua.* and plain globals.
+local Lua = Lua or _G
+
 local run = ENV_STOX_RUN_DIR or "/tmp/stox-prosody"
 
 local function list(csv)
@@ -42,10 +46,10 @@ certificates = run .. "/certs"              -- an empty dir: no certificate erro
 plugin_paths = { ENV_STOX_PLUGIN_DIR or "/usr/local/lib/prosody/modules" }
 
 interfaces = { "127.0.0.1" }                -- the default is "*"
-c2s_ports = { tonumber(ENV_STOX_C2S_PORT) or 5222 }
+c2s_ports = { Lua.tonumber(ENV_STOX_C2S_PORT) or 5222 }
 s2s_interfaces = { "127.0.0.1" }
-s2s_ports = { tonumber(ENV_STOX_S2S_PORT) or 5269 }
-if ENV_STOX_READ_TIMEOUT then network_settings = { read_timeout = tonumber(ENV_STOX_READ_TIMEOUT) } end
+s2s_ports = { Lua.tonumber(ENV_STOX_S2S_PORT) or 5269 }
+if ENV_STOX_READ_TIMEOUT then network_settings = { read_timeout = Lua.tonumber(ENV_STOX_READ_TIMEOUT) } end
 
 -- DNS stays on this machine: the test harness writes these two files
 if ENV_STOX_RESOLVCONF then unbound = { resolvconf = ENV_STOX_RESOLVCONF, hoststxt = ENV_STOX_HOSTS } end
@@ -77,7 +81,7 @@ local modules = {
 -- (STOX_SMACKS=1) because the xmpp.js test clients' acks trip Prosody 0.12's
 -- "acknowledged less stanzas" check under bursts.
 -- (Config globals cannot be read back, hence the local list.)
-if ENV_STOX_SMACKS == "1" then table.insert(modules, "smacks") end
+if ENV_STOX_SMACKS == "1" then Lua.table.insert(modules, "smacks") end
 modules_enabled = modules
 
 -- No certificates, so no TLS; the c2s default would refuse plaintext logins.
@@ -93,15 +97,15 @@ statistics = "internal"                     -- prosodyctl shell "stats:show('sto
 
 -- stox (global options; see prosody-module/README.md)
 if ENV_STOX_TCP_PORT then
-	stox_tcp = { "127.0.0.1", tonumber(ENV_STOX_TCP_PORT) }  -- loopback TCP instead of the socket
+	stox_tcp = { "127.0.0.1", Lua.tonumber(ENV_STOX_TCP_PORT) }  -- loopback TCP instead of the socket
 else
 	stox_socket = ENV_STOX_SOCKET or (run .. "/stox.sock")
 end
 stox_sip_domains = list(ENV_STOX_SIP_DOMAINS or "sip.example.org")
-stox_queue_size = tonumber(ENV_STOX_QUEUE_SIZE) or 1000
-stox_queue_timeout = tonumber(ENV_STOX_QUEUE_TIMEOUT) or 30
-stox_done_timeout = tonumber(ENV_STOX_DONE_TIMEOUT) or 120
-stox_reconnect_max = tonumber(ENV_STOX_RECONNECT_MAX) or 30
+stox_queue_size = Lua.tonumber(ENV_STOX_QUEUE_SIZE) or 1000
+stox_queue_timeout = Lua.tonumber(ENV_STOX_QUEUE_TIMEOUT) or 30
+stox_done_timeout = Lua.tonumber(ENV_STOX_DONE_TIMEOUT) or 120
+stox_reconnect_max = Lua.tonumber(ENV_STOX_RECONNECT_MAX) or 30
 stox_secret = ENV_STOX_SECRET                -- nil: no secret in hello
 stox_resolve = ENV_STOX_RESOLVE ~= "0"       -- ask the bridge about unknown remote domains
 

@@ -12,6 +12,7 @@ PACKAGES=(
   lua-unbound                        # lunbound, Prosody's DNS resolver (prosody Recommends lua5.4-unbound, which it provides): s2s in the resolution tests
   sip-tester                         # sipp, for e2e tests and the benchmark
   dnsmasq-base                       # loopback DNS server for resolution tests
+  debootstrap                        # builds the Debian 13 host root (scripts/hosts-trixie.sh)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -30,3 +31,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
+
+# Debian 13's hosts (Kamailio 6.0, Prosody 13) for the second test run: built once, cached.
+bash scripts/hosts-trixie.sh >/dev/null

@@ -5,7 +5,7 @@ export interface ReportLike {
   readonly mode: string;
   readonly date: string;
   readonly durationSeconds: number;
-  readonly machine: { cpus: number; cpuModel: string; memGiB: number; os: string; debian: string; node: string; kamailio: string; prosody: string; sipp: string };
+  readonly machine: { cpus: number; cpuModel: string; memGiB: number; os: string; debian: string; node: string; kamailio: string; prosody: string; sipp: string; hosts?: string };
   readonly paths: PathResult[];
   readonly bridge: { socketsBeforeLoad: number; socketsAtRest: number; socketsPeak: number; socketsAfter: number; peakRssMb: number; peakRssOverloadMb: number; vmHwmMb: number };
   readonly goals: {
@@ -39,7 +39,7 @@ export function renderMarkdown(r: ReportLike): string {
   const m = r.machine;
   const lines: string[] = [];
   lines.push(`Measured ${r.date.slice(0, 10)} (${r.mode} mode, ${Math.round(r.durationSeconds)} s) on ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, ` +
-    `Debian ${m.debian} (${m.os}), Node ${m.node}, Kamailio ${m.kamailio}, Prosody ${m.prosody}, sipp ${m.sipp.replace(/[-.]*$/, "").replace(/-.*/, "")}. ` +
+    `Debian ${m.debian} (${m.os}), Node ${m.node}, Kamailio ${m.kamailio}, Prosody ${m.prosody}${m.hosts !== undefined ? ` (hosts: ${m.hosts})` : ""}, sipp ${m.sipp.replace(/[-.]*$/, "").replace(/-.*/, "")}. ` +
     `Everything (servers, bridge, load generators) shares these ${m.cpus} cores; CPU is % of one core over the send window.`);
   lines.push("");
   lines.push("| path | max sustained msg/s | ratio to lower ceiling | p50 / p99 e2e ms at half load | p50 / p99 SIP 200 ms at half load | CPU % at max: Kamailio / Prosody / bridge | load generators CPU % at max | peak memory MB: bridge RSS / Kamailio PSS / Prosody RSS |");

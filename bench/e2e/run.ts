@@ -11,7 +11,10 @@
  * in the run's temp dir), --keep (keep the temp dir), --fixed=R1,R2
  * [--seconds=S] (only these rates, no search: for profiling), and
  * --kamailio-nodelay (diagnosis: Kamailio with an LD_PRELOAD shim that sets
- * TCP_NODELAY on accepted sockets, bench/e2e/diag/accept-nodelay.c).
+ * TCP_NODELAY on accepted sockets, bench/e2e/diag/accept-nodelay.c), and
+ * --hosts=bookworm|trixie (Debian 12's Kamailio 5.6 / Prosody 0.12, the default,
+ * or Debian 13's Kamailio 6.0 / Prosody 13 from scripts/hosts-trixie.sh's root;
+ * bench/e2e/compare.ts prints two runs side by side).
  *
  * For each path: the highest offered rate sustained with zero loss and p99
  * latency ≤ 100 ms (rates stepped up geometrically until a step fails, then
@@ -27,6 +30,7 @@ import { execFileSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../../test/support/ports.js";
 import { tempDir } from "../../test/support/process.js";
+import { hosts } from "../../test/support/hosts.js";
 import { startBenchStack, SIP_DOMAIN, XMPP_DOMAIN, type BenchStack } from "./stack.js";
 import { parseKamailioVersion, parseProsodyVersion, parseSippVersion } from "./tool-versions.js";
 import { WorkerHandle, type Answer } from "./gen/ipc.js";
@@ -122,7 +126,7 @@ export interface PathResult {
 }
 
 function parseArgs(argv: string[]) {
-  const opts = { quick: false, paths: [1, 2, 3, 4, 5] as number[], out: path.join(ROOT, "bench/results"), cpuProf: false, keep: false, fixed: [] as number[], seconds: 0, kamailioNodelay: false };
+  const opts = { quick: false, paths: [1, 2, 3, 4, 5] as number[], out: path.join(ROOT, "bench/results"), cpuProf: false, keep: false, fixed: [] as number[], seconds: 0, kamailioNodelay: false, suite: "bookworm" };
   for (const a of argv) {
     if (a === "--quick") opts.quick = true;
     else if (a === "--cpu-prof") opts.cpuProf = true;
@@ -132,8 +136,12 @@ function parseArgs(argv: string[]) {
     else if (a.startsWith("--out=")) opts.out = path.resolve(a.slice(6));
     else if (a.startsWith("--fixed=")) opts.fixed = a.slice(8).split(",").map(Number).filter((n) => n > 0);
     else if (a.startsWith("--seconds=")) opts.seconds = Number(a.slice(10));
-    else throw new Error(`unknown option ${a} (--quick, --paths=1,2,3,4,5, --out=DIR, --cpu-prof, --keep, --fixed=R1,R2 [--seconds=S], --kamailio-nodelay)`);
+    else if (a === "--hosts=bookworm" || a === "--hosts=trixie") opts.suite = a.slice(8);
+    else throw new Error(`unknown option ${a} (--quick, --paths=1,2,3,4,5, --out=DIR, --cpu-prof, --keep, --fixed=R1,R2 [--seconds=S], --kamailio-nodelay, --hosts=bookworm|trixie)`);
   }
+  // the shim is a host-side .so: a chrooted Kamailio cannot load it
+  if (opts.kamailioNodelay && opts.suite !== "bookworm") throw new Error("--kamailio-nodelay needs --hosts=bookworm");
+  process.env.STOX_HOST_SUITE = opts.suite; // test/support/hosts.ts reads it on first use
   return opts;
 }
 
@@ -334,7 +342,7 @@ async function main(): Promise<void> {
     };
     fs.mkdirSync(opts.out, { recursive: true });
     const stamp = started.toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
-    const variant = `${opts.fixed.length > 0 ? "-fixed" : ""}${opts.kamailioNodelay ? "-kamailio-nodelay" : ""}`;
+    const variant = `${opts.suite !== "bookworm" ? `-${opts.suite}` : ""}${opts.fixed.length > 0 ? "-fixed" : ""}${opts.kamailioNodelay ? "-kamailio-nodelay" : ""}`;
     const base = path.join(opts.out, `${stamp}-${mode.name}${variant}`);
     fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + "\n");
     const svg = renderSvg(report);
@@ -477,14 +485,15 @@ function machine() {
   let debian = "";
   try { debian = fs.readFileSync("/etc/debian_version", "utf8").trim(); } catch { /* not Debian */ }
   // sipp -v exits non-zero after printing its version: read stdout either way.
-  const version = (cmd: string, args: string[], parse: (stdout: string) => string) => {
+  const version = (bin: string, argv: string[], parse: (stdout: string) => string) => {
+    const { cmd, args } = bin === "sipp" ? { cmd: bin, args: argv } : hosts().command(bin, argv);
     try { return parse(execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })); } catch (e) {
       return parse(String((e as { stdout?: string }).stdout ?? ""));
     }
   };
   return {
     cpus: cpus.length, cpuModel: cpus[0]?.model ?? "?", memGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${os.type()} ${os.release()}`, debian, node: process.version,
+    os: `${os.type()} ${os.release()}`, debian, node: process.version, hosts: hosts().label,
     kamailio: version("kamailio", ["-v"], parseKamailioVersion),
     prosody: version("prosodyctl", ["about"], parseProsodyVersion),
     sipp: version("sipp", ["-v"], parseSippVersion),

@@ -11,7 +11,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePorts } from "../../test/support/ports.js";
 import { startProcess, tail, type Managed } from "../../test/support/process.js";
-import { httpPost, kamailioArgs } from "../../test/support/kamailio.js";
+import { httpPost, kamailioCommand } from "../../test/support/kamailio.js";
 import { startProsody, type ProsodyHandle } from "../../test/support/prosody.js";
 import { startBridge } from "../../test/support/bridge.js";
 import { processTree } from "./proc-stats.js";
@@ -47,14 +47,12 @@ export async function startBenchStack(opts: StackOptions): Promise<BenchStack> {
   const socket = path.join(opts.dir, "bridge.sock");
   const kamDir = path.join(opts.dir, "kamailio");
   fs.mkdirSync(kamDir, { recursive: true });
-  const args = kamailioArgs({
+  const { cmd, args, cwd } = kamailioCommand({
     dir: kamDir, sipPort: sip, httpPort: http, evapiPort: evapi,
-    xmppDomains: [XMPP_DOMAIN], sipDomains: [SIP_DOMAIN], timeoutMs: 8000,
+    xmppDomains: [XMPP_DOMAIN], sipDomains: [SIP_DOMAIN], timeoutMs: 8000, shmMb: opts.shmMb,
   });
-  const m = args.indexOf("-m");
-  if (m >= 0) args[m + 1] = String(opts.shmMb);
-  const kamailio = startProcess("kamailio", "kamailio", args, path.join(kamDir, "kamailio.log"),
-    { cwd: kamDir, ...(opts.kamailioEnv !== undefined ? { env: { ...process.env, ...opts.kamailioEnv } } : {}) });
+  const kamailio = startProcess("kamailio", cmd, args, path.join(kamDir, "kamailio.log"),
+    { cwd, ...(opts.kamailioEnv !== undefined ? { env: { ...process.env, ...opts.kamailioEnv } } : {}) });
   const stopKamailio = async () => {
     const pid = kamailio.child.pid;
     const children = pid === undefined ? [] : processTree(pid).slice(1);

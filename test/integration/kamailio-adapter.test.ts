@@ -15,6 +15,7 @@ import { NetstringDecoder, encodeNetstring } from "../../common/src/wire/netstri
 import { kamailioHello, parseFrame, sipMessageEvent, sipResultEvent } from "../../common/src/wire/frames.js";
 import { freePorts } from "../support/ports.js";
 import { tempDir } from "../support/process.js";
+import { hosts } from "../support/hosts.js";
 import { httpPost, startKamailio, type RunningKamailio } from "../support/kamailio.js";
 import { SipPeer, type SipMessage } from "../support/sip-peer.js";
 import { digest } from "../support/sip-digest.js";
@@ -266,7 +267,7 @@ kt("hello: the bridge's hello tags the connection; Kamailio answers with its set
     assert.deepEqual(hello.xmpp_domains, [XMPP, XMPP2]);
     assert.equal(hello.http, `127.0.0.1:${ports.http}`);
     assert.equal(hello.role, "kamailio");
-    assert.match(hello.version, /^5\.6\./);
+    assert.match(hello.version, hosts().versions.kamailio);
     assert.equal(hello.timeout_ms, TIMEOUT_MS);
     assert.equal(hello.max_body, 65536); // stox.cfg's STOX_MAX_BODY
     assert.equal(hello.send_max_body, 32000); // stox.cfg's STOX_SEND_MAX_BODY
@@ -777,7 +778,7 @@ kt("malformed and unknown commands get HTTP 4xx and Kamailio stays up", async ()
     if (status !== 404 || name !== "other path") assert.equal(r.json.ok, false, name);
   }
   const version = await kam.rpc("core.version");
-  assert.match(JSON.stringify(version), /5\.6/);
+  assert.match(String(version).replace(/^kamailio /, ""), hosts().versions.kamailio);
   assert.equal(kam.proc.child.exitCode, null);
   // and the normal path still works
   await withBridge(async (b) => {

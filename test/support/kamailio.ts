@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startProcess, tail, type Managed } from "./process.js";
+import { hosts, type HostCommand } from "./hosts.js";
 
 export interface KamailioOptions {
   dir: string;
@@ -47,7 +48,11 @@ export function exampleConfig(): string {
   throw new Error("kamailio-module/kamailio.cfg not found above " + fileURLToPath(import.meta.url));
 }
 
-export function kamailioArgs(opts: KamailioOptions): string[] {
+/**
+ * Kamailio's command line. `config` is the kamailio.cfg to run and `at` names a
+ * path as Kamailio sees it (a chroot moves it: hosts.ts).
+ */
+export function kamailioArgs(opts: KamailioOptions, config = exampleConfig(), at: (p: string) => string = (p) => p): string[] {
   for (const d of [...opts.xmppDomains, ...opts.sipDomains]) {
     if (!DOMAIN.test(d)) throw new Error(`not a lower-case domain: ${d}`);
   }
@@ -63,8 +68,8 @@ export function kamailioArgs(opts: KamailioOptions): string[] {
   const args = [
     // -M: stox.cfg with pv_buffer_size=131072 outgrew the default 8 MB of private
     // memory (pv_reinit_buffer after parsing found no free 128 KiB fragment).
-    "-f", exampleConfig(), "-DD", "-E", "-m", String(opts.shmMb ?? 256), "-M", "32",
-    "-Y", opts.dir, "-P", path.join(opts.dir, "kamailio.pid"), "-w", opts.dir,
+    "-f", at(config), "-DD", "-E", "-m", String(opts.shmMb ?? 256), "-M", "32",
+    "-Y", at(opts.dir), "-P", at(path.join(opts.dir, "kamailio.pid")), "-w", at(opts.dir),
   ];
   for (const [name, value] of Object.entries(defines)) {
     args.push("-A", value === true ? name : `${name}=${value}`);
@@ -72,10 +77,29 @@ export function kamailioArgs(opts: KamailioOptions): string[] {
   return args;
 }
 
-export async function startKamailio(opts: KamailioOptions): Promise<RunningKamailio> {
+/**
+ * The command that starts Kamailio for `opts` from the selected host packages
+ * (hosts.ts); cwd = opts.dir, as a relative include_file is looked up in the cwd
+ * first. A chrooted Kamailio cannot see the repository, so it runs a copy of
+ * kamailio-module/*.cfg made in opts.dir.
+ */
+export function kamailioCommand(opts: KamailioOptions): HostCommand & { cwd: string } {
   fs.mkdirSync(opts.dir, { recursive: true });
-  // cwd = dir: a relative include_file is looked up in the cwd first
-  const proc = startProcess("kamailio", "kamailio", kamailioArgs(opts), path.join(opts.dir, "kamailio.log"), { cwd: opts.dir });
+  const h = hosts();
+  let config = exampleConfig();
+  if (h.suite !== "bookworm") {
+    const copy = path.join(opts.dir, "cfg");
+    fs.mkdirSync(copy, { recursive: true });
+    const from = path.dirname(config);
+    for (const f of fs.readdirSync(from)) if (f.endsWith(".cfg")) fs.copyFileSync(path.join(from, f), path.join(copy, f));
+    config = path.join(copy, path.basename(config));
+  }
+  return { ...h.command("kamailio", kamailioArgs(opts, config, h.inside), opts.dir), cwd: opts.dir };
+}
+
+export async function startKamailio(opts: KamailioOptions): Promise<RunningKamailio> {
+  const { cmd, args, cwd } = kamailioCommand(opts);
+  const proc = startProcess("kamailio", cmd, args, path.join(opts.dir, "kamailio.log"), { cwd });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   let rpcId = 0;
 

@@ -4,7 +4,9 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { hosts } from "./hosts.js";
 
 export interface Managed {
   readonly name: string;
@@ -50,6 +52,7 @@ export function tail(text: string, lines = 60): string {
   return text.split("\n").slice(-lines).join("\n");
 }
 
+/** A fresh scratch dir, visible to the host programs of the selected generation (hosts.ts). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(`/tmp/stox-${prefix}-`);
+  return fs.mkdtempSync(path.join(hosts().scratchBase, `stox-${prefix}-`));
 }

@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { startProcess, tail, type Managed } from "./process.js";
 import { freePort } from "./ports.js";
+import { hosts } from "./hosts.js";
 
 export interface PeerProsodyOptions {
   dir: string;
@@ -38,19 +39,21 @@ export async function startPeerProsody(opts: PeerProsodyOptions): Promise<PeerPr
   for (const sub of ["data", "certs"]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   const c2sPort = await freePort();
   const s2sPort = opts.s2sPort ?? await freePort();
+  const gen = hosts();
+  const at = gen.inside; // a path as Prosody sees it
   const config = path.join(dir, "peer.cfg.lua");
   fs.writeFileSync(config, [
     `run_as_root = ${process.getuid?.() === 0}`,
-    `pidfile = ${lua(path.join(dir, "prosody.pid"))}`,
-    `data_path = ${lua(path.join(dir, "data"))}`,
-    `certificates = ${lua(path.join(dir, "certs"))}`,
+    `pidfile = ${lua(at(path.join(dir, "prosody.pid")))}`,
+    `data_path = ${lua(at(path.join(dir, "data")))}`,
+    `certificates = ${lua(at(path.join(dir, "certs")))}`,
     `interfaces = { "127.0.0.1" }`,
     `c2s_ports = { ${c2sPort} }`,
     `s2s_interfaces = { "127.0.0.1" }`,
     `s2s_ports = { ${s2sPort} }`,
     // libunbound answers the RFC 6761 name "test." itself unless that zone is transparent
     `unbound = { resolvconf = false, hoststxt = false, forward = ${lua(opts.dns.replace(/:(\d+)$/, "@$1"))}, options = { ["local-zone:"] = "test. transparent" } }`,
-    `log = { { levels = { min = "debug" }, to = "file", filename = ${lua(path.join(dir, "prosody.log"))} }; { levels = { min = "info" }, to = "console" } }`,
+    `log = { { levels = { min = "debug" }, to = "file", filename = ${lua(at(path.join(dir, "prosody.log")))} }; { levels = { min = "info" }, to = "console" } }`,
     `modules_enabled = { "roster"; "saslauth"; "disco"; "dialback"; "ping" }`,
     `c2s_require_encryption = false`,
     `s2s_require_encryption = false`,
@@ -60,10 +63,12 @@ export async function startPeerProsody(opts: PeerProsodyOptions): Promise<PeerPr
     "",
   ].join("\n"));
   for (const { user, host, password } of opts.users) {
-    const r = spawnSync("prosodyctl", ["--config", config, "register", user, host, password], { encoding: "utf8", timeout: 20_000 });
+    const { cmd, args } = gen.command("prosodyctl", ["--config", at(config), "register", user, host, password]);
+    const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 20_000 });
     if (r.status !== 0) throw new Error(`prosodyctl register ${user}@${host} failed (${r.status}): ${r.stderr}${r.stdout}`);
   }
-  const proc = startProcess("prosody-peer", "prosody", ["--config", config, "-F"], path.join(dir, "console.log"));
+  const { cmd, args } = gen.command("prosody", ["--config", at(config), "-F"]);
+  const proc = startProcess("prosody-peer", cmd, args, path.join(dir, "console.log"));
   await proc.waitForLog(/Activated service 'c2s' on \[127\.0\.0\.1\]/, 15_000);
   await proc.waitForLog(/Activated service 's2s' on \[127\.0\.0\.1\]/, 15_000);
   const logFile = path.join(dir, "prosody.log");

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startProcess, tail, type Managed } from "./process.js";
 import { freePort } from "./ports.js";
+import { hosts } from "./hosts.js";
 
 export interface ProsodyOptions {
   dir: string;
@@ -78,8 +79,24 @@ async function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The folder holding mod_stox for Prosody from the selected host packages
+ * (hosts.ts): the repository's, or a copy in `dir` that a chrooted Prosody can see.
+ */
+function pluginDir(dir: string): string {
+  if (hosts().suite === "bookworm") return prosodyModuleDir();
+  const copy = path.join(dir, "plugins");
+  fs.mkdirSync(copy, { recursive: true });
+  for (const f of fs.readdirSync(prosodyModuleDir())) {
+    if (f.endsWith(".lua")) fs.copyFileSync(path.join(prosodyModuleDir(), f), path.join(copy, f));
+  }
+  return copy;
+}
+
 export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle> {
   const dir = path.resolve(opts.dir);
+  const h = hosts();
+  const at = h.inside; // a path as Prosody sees it
   for (const sub of ["data", "certs"]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   const config = path.join(dir, "prosody.cfg.lua");
   fs.copyFileSync(path.join(prosodyModuleDir(), "prosody.cfg.lua"), config);
@@ -89,18 +106,18 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    STOX_RUN_DIR: dir,
-    STOX_PLUGIN_DIR: prosodyModuleDir(),
+    STOX_RUN_DIR: at(dir),
+    STOX_PLUGIN_DIR: at(pluginDir(dir)),
     STOX_C2S_PORT: String(opts.c2sPort),
     STOX_S2S_PORT: String(opts.s2sPort ?? await freePort()),
-    STOX_SOCKET: opts.bridgeSocket,
+    STOX_SOCKET: at(opts.bridgeSocket),
     STOX_VHOST: opts.vhost,
     STOX_SIP_COMPONENT: opts.sipComponent,
     STOX_SIP_DOMAINS: opts.foreignSipDomains.join(","),
     STOX_QUEUE_TIMEOUT: String(opts.queueTimeout ?? 30),
     STOX_RECONNECT_MAX: String(opts.reconnectMax ?? 1),
-    STOX_RESOLVCONF: path.join(dir, "resolv.conf"),
-    STOX_HOSTS: path.join(dir, "hosts"),
+    STOX_RESOLVCONF: at(path.join(dir, "resolv.conf")),
+    STOX_HOSTS: at(path.join(dir, "hosts")),
     STOX_RUN_AS_ROOT: process.getuid?.() === 0 ? "1" : "0",
   };
   const optional: [string, unknown][] = [
@@ -110,9 +127,12 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
   ];
   for (const [name, value] of optional) if (value !== undefined) env[name] = String(value);
 
+  const prosodyctl = (...args: string[]) => {
+    const { cmd, args: argv } = h.command("prosodyctl", ["--config", at(config), ...args]);
+    return spawnSync(cmd, argv, { env, encoding: "utf8", timeout: 20_000 });
+  };
   for (const { user, password } of opts.users) {
-    const r = spawnSync("prosodyctl", ["--config", config, "register", user, opts.vhost, password],
-      { env, encoding: "utf8", timeout: 20_000 });
+    const r = prosodyctl("register", user, opts.vhost, password);
     if (r.status !== 0) throw new Error(`prosodyctl register ${user} failed (${r.status}): ${r.stderr}${r.stdout}`);
   }
 
@@ -122,7 +142,8 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
 
   const launch = async () => {
     run += 1;
-    proc = startProcess("prosody", "prosody", ["--config", config, "-F"], path.join(dir, `console-${run}.log`), { env });
+    const { cmd, args } = h.command("prosody", ["--config", at(config), "-F"]);
+    proc = startProcess("prosody", cmd, args, path.join(dir, `console-${run}.log`), { env });
     await proc.waitForLog(/Activated service 'c2s' on \[127\.0\.0\.1\]/, 15_000);
     const until = Date.now() + 10_000;
     while (!(await portOpen(opts.c2sPort))) {
@@ -137,7 +158,7 @@ export async function startProsody(opts: ProsodyOptions): Promise<ProsodyHandle>
     logFile,
     logTail: (lines = 80) => tail(fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "", lines),
     shell: (command: string) => {
-      const r = spawnSync("prosodyctl", ["--config", config, "shell", command], { env, encoding: "utf8", timeout: 20_000 });
+      const r = prosodyctl("shell", command);
       if (r.status !== 0) throw new Error(`prosodyctl shell ${command} failed (${r.status}): ${r.stderr}${r.stdout}`);
       return r.stdout;
     },

@@ -1,0 +1,45 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cell, parseJunit, table } from "../../compat/table.js";
+
+const JUNIT = `<?xml version="1.0" encoding="utf-8"?>
+<testsuites>
+	<testcase name="a &lt;b&gt; &amp; c" time="0.001" classname="test"/>
+	<testcase name="fails" time="0.1" classname="test" failure="x">
+		<failure type="testCodeFailure" message="x">boom</failure>
+	</testcase>
+	<testsuite name="group">
+		<testcase name="inner" time="0.1" classname="test">
+		</testcase>
+		<testcase name="skipped one" time="0" classname="test">
+			<skipped type="skipped" message="todo"/>
+		</testcase>
+	</testsuite>
+</testsuites>`;
+
+test("parseJunit: names unescaped; a failure or a skip is not a pass", () => {
+  assert.deepEqual(parseJunit(JUNIT), [
+    { name: "a <b> & c", passed: true },
+    { name: "fails", passed: false },
+    { name: "inner", passed: true },
+    { name: "skipped one", passed: false },
+  ]);
+});
+
+test("cell: ✓ only when every named test ran and passed", () => {
+  const results = parseJunit(JUNIT);
+  assert.deepEqual(cell({ feature: "f", tests: [/^a /, /^inner$/] }, results), { ok: true, text: "✓ 2/2" });
+  assert.deepEqual(cell({ feature: "f", tests: [/^a /, /^fails$/] }, results), { ok: false, text: "✗ 1/2 failed" });
+  assert.deepEqual(cell({ feature: "f", tests: [/^a /, /^missing$/] }, results), { ok: false, text: "✗ not run" });
+  assert.deepEqual(cell({ feature: "f", tests: [/^skipped/] }, results), { ok: false, text: "✗ 1/1 failed" });
+});
+
+test("table: one column per generation; not ok when any cell is not ✓", () => {
+  const features = [{ feature: "x", tests: [/^inner$/] }];
+  const good = table(features, [{ label: "A", results: parseJunit(JUNIT) }, { label: "B", results: [{ name: "inner", passed: true }] }]);
+  assert.equal(good.ok, true);
+  assert.equal(good.markdown, "| feature | A | B |\n|---|---|---|\n| x | ✓ 1/1 | ✓ 1/1 |");
+  const bad = table(features, [{ label: "A", results: [] }]);
+  assert.equal(bad.ok, false);
+  assert.match(bad.markdown, /\| x \| ✗ not run \|/);
+});
