@@ -4,8 +4,9 @@
 # loopback by the tests — once with Debian 12's host packages (this machine) and
 # once with Debian 13's (the root scripts/hosts-trixie.sh builds; test/support/hosts.ts).
 # Ends with the compatibility table (README) computed from those runs.
-# A tier fails on any failing, cancelled, skipped or todo test: nothing is
-# left out silently.
+# A tier fails on any failing, cancelled or skipped test: nothing is left out
+# silently. A `todo` test is a known gap that docs/ describes: it runs, and its
+# count is printed at the end of its tier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -24,7 +25,9 @@ tier() { # tier NAME [HOST_SUITE]: spec to stdout, JUnit to test-results/SUITE-N
     local count n
     for count in cancelled skipped todo; do
       n="$(sed -nE "s/^ℹ ${count} ([0-9]+)$/\1/p" "$results/$suite-$1.log" | tail -n1)"
-      if [ "${n:-missing}" != "0" ]; then
+      if [ "$count" = todo ] && [ "${n:-0}" != "0" ]; then
+        echo "=== $1 ($suite): ${n} known gap(s) marked todo (see their docs/ reference)"
+      elif [ "${n:-missing}" != "0" ]; then
         echo "=== $1 ($suite): ${count} ${n:-(no summary)} — every test must run"; status=1
       fi
     done
