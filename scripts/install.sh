@@ -11,6 +11,7 @@ PACKAGES=(
   prosody lua-messagepack lua-socket # XMPP host; mod_stox's MessagePack and socket.unix
   lua-unbound                        # lunbound, Prosody's DNS resolver (prosody Recommends lua5.4-unbound, which it provides): s2s in the resolution tests
   sip-tester                         # sipp, for e2e tests and the benchmark
+  linphone-cli                       # linphonec: a real SIP phone in the e2e device tests
   dnsmasq-base                       # loopback DNS server for resolution tests
   debootstrap                        # builds the Debian 13 host root (scripts/hosts-trixie.sh)
 )

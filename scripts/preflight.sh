@@ -38,6 +38,7 @@ PROGRAMS=(
   "prosody|prosody"
   "prosodyctl|prosody"
   "sipp|sip-tester"
+  "linphonec|linphone-cli"
   "dnsmasq|dnsmasq-base"
 )
 program_path="${STOX_PROGRAM_PATH:-$PATH}"

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 const SCRIPT = path.join(ROOT, "scripts/preflight.sh");
-const PROGRAMS = ["node", "npm", "kamailio", "prosody", "prosodyctl", "sipp", "dnsmasq"];
+const PROGRAMS = ["node", "npm", "kamailio", "prosody", "prosodyctl", "sipp", "linphonec", "dnsmasq"];
 
 function run(env: Record<string, string>): { code: number | null; out: string } {
   const r = spawnSync("bash", [SCRIPT], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 30_000 });
@@ -37,7 +37,7 @@ test("preflight passes on a machine with every prerequisite", () => {
   assert.match(r.out, /all host prerequisites present/);
 });
 
-for (const [program, pkg] of [["sipp", "sip-tester"], ["dnsmasq", "dnsmasq-base"], ["kamailio", "kamailio"], ["prosodyctl", "prosody"]] as const) {
+for (const [program, pkg] of [["sipp", "sip-tester"], ["linphonec", "linphone-cli"], ["dnsmasq", "dnsmasq-base"], ["kamailio", "kamailio"], ["prosodyctl", "prosody"]] as const) {
   test(`preflight names ${pkg} when ${program} is missing`, () => {
     const r = run({ STOX_PROGRAM_PATH: programDir([program]) });
     assert.equal(r.code, 1, r.out);
