@@ -27,4 +27,6 @@ export const FEATURES: readonly Feature[] = [
   { feature: "Fault run: bridge killed twice, Prosody restarted, nothing vanishes", tests: [/^fault run: /] },
   { feature: "Overload: 503/480 + Retry-After, bounded memory, recovery", tests: [/^overload: /] },
   { feature: "sipp load each way (UDP and TCP)", tests: [/^sipp \(/] },
+  { feature: "Every SIP device: XMPP → SIP forks to each contact (RFC 3261 §16.7), a GRUU reply reaches one", tests: [/^an XMPP message to bob's bare JID reaches both devices$/, /^desk 486 \+ linphone 200 → success/, /^a reply to bob's full JID \(the GRUU the desk wrote from\)/] },
+  { feature: "Every XMPP client: carbons both ways, MAM archive, no chat states or receipts archived", tests: [/^a SIP message to juliet's bare JID shows on both clients/, /^her reply from the laptop reaches the SIP UA and shows on the phone as a sent carbon$/, /^chat states and receipts to a SIP user/] },
 ];
