@@ -45,7 +45,7 @@ test(`overload: ${RATE}/s for ${SECONDS} s — refused ones get 503/480 + Retry-
     "-key", "to", `juliet@${XMPP_DOMAIN}`, "-key", "from", `load@${SIP_DOMAIN}`,
     "-i", "127.0.0.1", "-p", String(port), "-t", "u1", "-r", String(RATE), "-m", String(RATE * SECONDS),
     "-l", "20000", "-nd", "-timeout", String(SECONDS + 60), "-timeout_error", "-buff_size", "8388608",
-    "-trace_logs", "-log_file", logFile, `127.0.0.1:${stack.ports.sip}`,
+    "-trace_logs", "-log_file", logFile, "-trace_err", "-error_file", path.join(stack.dir, "overload-sipp-errors.log"), `127.0.0.1:${stack.ports.sip}`,
   ], { cwd: stack.dir, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   sipp.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
