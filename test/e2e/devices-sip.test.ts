@@ -17,7 +17,7 @@ import type { SipMessage } from "../support/sip-peer.js";
 import { registerDevice, type SipDevice } from "../support/sip-device.js";
 import { startLinphone, type Linphone } from "../support/linphone.js";
 import { connectClient, type TestClient } from "../support/xmpp-client.js";
-import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack } from "./stack.js";
+import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack, withStackLogs } from "./stack.js";
 
 const NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 const UAC_TIMEOUT_MS = 3000;
@@ -48,12 +48,7 @@ after(async () => {
   await stack?.stop();
 });
 
-async function withLogs<T>(fn: () => Promise<T>): Promise<T> {
-  try { return await fn(); } catch (e) {
-    (e as Error).message += `\n--- linphonec ---\n${linphone?.log().slice(-1500)}\n${stack.logs()}`;
-    throw e;
-  }
-}
+const withLogs = <T>(fn: () => Promise<T>): Promise<T> => withStackLogs(stack, fn, () => `--- linphonec ---\n${linphone?.log().slice(-1500)}\n`);
 
 let seq = 0;
 function chat(to: string, body: string): { id: string; el: Element } {

@@ -12,7 +12,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "@xmpp/xml";
 import { SipPeer } from "../support/sip-peer.js";
 import { connectClient, type TestClient } from "../support/xmpp-client.js";
-import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack } from "./stack.js";
+import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack, withStackLogs } from "./stack.js";
 
 const CARBONS = "urn:xmpp:carbons:2";
 const FORWARD = "urn:xmpp:forward:0";
@@ -50,12 +50,7 @@ after(async () => {
   await stack?.stop();
 });
 
-async function withLogs<T>(fn: () => Promise<T>): Promise<T> {
-  try { return await fn(); } catch (e) {
-    (e as Error).message += "\n" + stack.logs();
-    throw e;
-  }
-}
+const withLogs = <T>(fn: () => Promise<T>): Promise<T> => withStackLogs(stack, fn);
 
 /** The message inside a carbon (`sent` or `received`), if `s` is one from juliet's own account. */
 function carbon(s: Element, kind: "sent" | "received"): Element | undefined {

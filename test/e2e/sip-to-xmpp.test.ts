@@ -9,7 +9,7 @@ import { SipPeer, type SipMessage } from "../support/sip-peer.js";
 import { sipMessageId } from "../../bridge/src/mapping/message-id.js";
 import { bridgeCounters, untilCounters } from "./observe.js";
 import { connectClient, type TestClient } from "../support/xmpp-client.js";
-import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack } from "./stack.js";
+import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack, withStackLogs } from "./stack.js";
 
 let stack: Stack;
 let juliet: TestClient;
@@ -31,12 +31,7 @@ after(async () => {
 });
 
 /** Fails with the three servers' logs attached. */
-async function withLogs<T>(fn: () => Promise<T>): Promise<T> {
-  try { return await fn(); } catch (e) {
-    (e as Error).message += "\n" + stack.logs();
-    throw e;
-  }
-}
+const withLogs = <T>(fn: () => Promise<T>): Promise<T> => withStackLogs(stack, fn);
 
 const bodyOf = (s: { getChildText(n: string): string | null }) => s.getChildText("body");
 

@@ -78,3 +78,11 @@ export async function startStack(opts: { kamailioTimeoutMs?: number; kamailioDef
   };
   return stack;
 }
+
+/** Runs a test body; when it fails, the tails of the stack's logs (and `extra()`) join the error. */
+export async function withStackLogs<T>(stack: Stack, fn: () => Promise<T>, extra: () => string = () => ""): Promise<T> {
+  try { return await fn(); } catch (e) {
+    (e as Error).message += `\n${extra()}${stack.logs()}`;
+    throw e;
+  }
+}

@@ -10,7 +10,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "@xmpp/xml";
 import { SipPeer, type SipMessage } from "../support/sip-peer.js";
 import { connectClient, type TestClient } from "../support/xmpp-client.js";
-import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack } from "./stack.js";
+import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack, withStackLogs } from "./stack.js";
 
 const NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 const UAC_TIMEOUT_MS = 3000;
@@ -38,12 +38,7 @@ after(async () => {
   await stack?.stop();
 });
 
-async function withLogs<T>(fn: () => Promise<T>): Promise<T> {
-  try { return await fn(); } catch (e) {
-    (e as Error).message += "\n" + stack.logs();
-    throw e;
-  }
-}
+const withLogs = <T>(fn: () => Promise<T>): Promise<T> => withStackLogs(stack, fn);
 
 let seq = 0;
 function message(to: string, body: string, extra: { id?: string; subject?: string; thread?: string; lang?: string } = {}): Element {

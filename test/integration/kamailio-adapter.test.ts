@@ -11,13 +11,14 @@ import http from "node:http";
 import net from "node:net";
 import crypto from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { NetstringDecoder, encodeNetstring } from "../../common/src/wire/netstring.js";
+import { encodeNetstring } from "../../common/src/wire/netstring.js";
 import { kamailioHello, parseFrame, sipMessageEvent, sipResultEvent } from "../../common/src/wire/frames.js";
 import { freePorts } from "../support/ports.js";
 import { tempDir } from "../support/process.js";
 import { hosts } from "../support/hosts.js";
 import { httpPost, startKamailio, type RunningKamailio } from "../support/kamailio.js";
 import { SipPeer, type SipMessage } from "../support/sip-peer.js";
+import { EvapiConnection } from "../support/evapi-bridge.js";
 import { digest } from "../support/sip-digest.js";
 
 const XMPP = "xmpp.stox.test";
@@ -63,52 +64,14 @@ function kt(name: string, fn: () => Promise<void>): void {
 
 // ---------------------------------------------------------------- fake bridge
 
-class FakeBridge {
-  readonly frames: any[] = [];
-  private readonly decoder = new NetstringDecoder(1 << 20);
-  private waiters: Array<() => void> = [];
-  private closed = false;
-  private constructor(readonly socket: net.Socket) {
-    socket.on("data", (chunk) => {
-      for (const payload of this.decoder.push(chunk)) this.frames.push(JSON.parse(payload.toString("utf8")));
-      this.wake();
-    });
-    socket.on("close", () => { this.closed = true; this.wake(); });
-    socket.on("error", () => {});
-  }
-
+class FakeBridge extends EvapiConnection {
   static async connect(localAddress = "127.0.0.1"): Promise<FakeBridge> {
-    const socket = net.connect({ host: "127.0.0.1", port: ports.evapi, localAddress });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("error", reject);
-      socket.once("connect", () => resolve());
-    });
-    return new FakeBridge(socket);
+    return new FakeBridge(await EvapiConnection.open(ports.evapi, localAddress), "fake bridge");
   }
 
-  send(frame: unknown): void {
-    this.socket.write(encodeNetstring(JSON.stringify(frame)));
-  }
-
-  /** Tags this connection: bridge hello -> Kamailio hello. */
-  async hello(secret: string | undefined = SECRET): Promise<any> {
-    const id = `b-hello-${crypto.randomUUID()}`;
-    this.send({ type: "hello", v: 1, id, role: "bridge", ...(secret === undefined ? {} : { secret }) });
-    return this.next((f) => f.ref === id, 3000);
-  }
-
-  async next(pred: (f: any) => boolean, ms: number): Promise<any> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const i = this.frames.findIndex(pred);
-      if (i >= 0) return this.frames.splice(i, 1)[0];
-      const left = until - Date.now();
-      if (left <= 0 || this.closed) throw new Error(`fake bridge: no matching frame within ${ms} ms (have ${JSON.stringify(this.frames).slice(0, 500)})`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
-      });
-    }
+  /** Tags this connection with the test's secret unless told otherwise. */
+  override hello(secret: string | undefined = SECRET): Promise<any> {
+    return super.hello(secret);
   }
 
   /** Asserts that no frame matching `pred` has arrived (call it after a barrier). */
@@ -140,21 +103,6 @@ class FakeBridge {
       assert.equal((await command(cmd)).status, 200);
       await this.next((f) => f.type === "sip.result" && f.ref === cmd.id, 3000);
     });
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    const done = new Promise<void>((r) => this.socket.once("close", () => r()));
-    this.socket.destroy();
-    await Promise.race([done, sleep(2000)]);
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
   }
 }
 
