@@ -10,6 +10,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "@xmpp/xml";
 import { SipPeer, type SipMessage } from "../support/sip-peer.js";
 import { connectClient, type TestClient } from "../support/xmpp-client.js";
+import { hosts } from "../support/hosts.js";
 import { startStack, SIP_DOMAIN, XMPP_DOMAIN, type Stack, withStackLogs } from "./stack.js";
 
 const NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
@@ -173,7 +174,7 @@ async function onTheWire(body: string, id: string): Promise<{ bytes: number } | 
 
 // docs/mapping.md "Size": measured on the real request Kamailio sends (alice's
 // copy, as received), not on the bridge's own rendering of it.
-test("the 1300-byte limit (RFC 3428 §8) holds on the wire: the largest message let through is at most 1300 bytes as sent, one byte more is refused", { todo: "known gap, docs/mapping.md \"Size\": Kamailio adds what the bridge does not count (User-Agent, a 41-character From tag, a longer Via branch, CSeq 10, the registered contact as Request-URI)" }, () => withLogs(async () => {
+test("the 1300-byte limit (RFC 3428 §8) holds on the wire: the largest message let through is at most 1300 bytes as sent, one byte more is refused", hosts().suite === "bookworm" ? { todo: "known gap on Kamailio 5.6, docs/mapping.md \"Size\": Kamailio adds what the bridge does not count; the exact check on the wire needs Kamailio 6.0+" } : {}, () => withLogs(async () => {
   const filler = (n: number, tag: string) => tag + "x".repeat(n - tag.length);
   const probe = await onTheWire(filler(500, `probe-${Date.now()}-`), "size-probe");
   assert.ok("bytes" in probe, "a 500-byte body is far below the limit");
