@@ -53,3 +53,16 @@ test("table: a documented gap on one generation is shown, not failed; elsewhere,
   assert.equal(table(features, [{ suite: "new", label: "New", results }]).ok, false);
   assert.equal(table(features, [{ suite: "old", label: "Old", results: [] }]).ok, false);
 });
+
+test("every test the compatibility table names exists: each pattern matches a test title in test/integration or test/e2e", async () => {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const { FEATURES } = await import("../../compat/features.js");
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../../test");
+  const titles = ["integration", "e2e"].flatMap((tier) => fs.readdirSync(path.join(root, tier)).filter((f) => f.endsWith(".test.ts"))
+    .flatMap((f) => [...fs.readFileSync(path.join(root, tier, f), "utf8").matchAll(/\b(?:test|kt)\(\s*(["'`])((?:\\.|(?!\1).)*)\1/g)].map((m) => m[2]!.replace(/\\(.)/g, "$1"))));
+  assert.ok(titles.length > 50, `only ${titles.length} titles found`);
+  for (const f of FEATURES) {
+    for (const re of f.tests) assert.ok(titles.some((t) => re.test(t)), `${f.feature}: no test title matches ${re}`);
+  }
+});
