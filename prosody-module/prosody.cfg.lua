@@ -89,15 +89,15 @@ c2s_require_encryption = false
 s2s_require_encryption = false
 s2s_secure_auth = false
 authentication = "internal_hashed"          -- SCRAM-SHA-1 over plaintext on loopback
--- mod_mam's archive lives in SQLite (LuaDBI, Debian's lua-dbi-sqlite3; a file
--- under data_path, no server process). Not the default internal storage: in
--- Prosody 0.12 each append there re-reads the user's whole archive file, so a
--- busy bridged conversation slows Prosody ~5x within seconds
--- (test/e2e/overload.test.ts). Accounts and rosters stay in internal storage.
--- A production server with several nodes would point sql at PostgreSQL.
-storage = { archive = "sql" }
-sql = { driver = "SQLite3", database = "prosody.sqlite" }  -- relative to data_path
-sqlite_tune = "normal"                      -- Prosody 13: WAL, synchronous=NORMAL (0.12 ignores it)
+-- mod_mam's archive: in memory here (mod_storage_memory; gone when Prosody
+-- stops), which suits the demo and the tests. Not Prosody 0.12's default
+-- internal storage: each append there re-reads the user's whole archive file,
+-- so a busy bridged conversation slows Prosody ~5x within seconds
+-- (test/e2e/overload.test.ts). Nor SQLite as it comes: a synced commit per
+-- message held Prosody near 100 messages/s on the benchmark machine
+-- (docs/benchmarks.md). In production: storage = { archive = "sql" } with
+-- PostgreSQL (prosody-module/README.md).
+storage = { archive = "memory" }
 default_archive_policy = true               -- archive every conversation (not only roster contacts)
 archive_expires_after = "1w"                -- Prosody's default, stated
 statistics = "internal"                     -- prosodyctl shell "stats:show('stox')"

@@ -17,7 +17,7 @@ ROOT="${STOX_TRIXIE_ROOT:-/var/cache/stox/trixie-root}"
 SUITE=trixie
 PACKAGES=(
   kamailio kamailio-extra-modules kamailio-json-modules kamailio-utils-modules  # SIP host (evapi, jansson, http_client)
-  prosody lua-messagepack lua-socket lua-unbound lua-dbi-sqlite3                              # XMPP host + mod_stox deps (unbound: the test DNS forwarder)
+  prosody lua-messagepack lua-socket lua-unbound                              # XMPP host + mod_stox deps (unbound: the test DNS forwarder)
   lua-bitop lua-sec   # prosody's lua5.4-bitop / lua5.4-sec are virtual; debootstrap resolves no virtual packages
 )
 STAMP="$ROOT/.stox-stamp"

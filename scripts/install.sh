@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   kamailio kamailio-extra-modules    # SIP host; extra-modules: evapi, jansson
   prosody lua-messagepack lua-socket # XMPP host; mod_stox's MessagePack and socket.unix
-  lua-dbi-sqlite3                    # LuaDBI + SQLite: mod_mam's archive in the example config
   lua-unbound                        # lunbound, Prosody's DNS resolver (prosody Recommends lua5.4-unbound, which it provides): s2s in the resolution tests
   sip-tester                         # sipp, for e2e tests and the benchmark
   linphone-cli                       # linphonec: a real SIP phone in the e2e device tests

@@ -78,8 +78,6 @@ LUA_MODULES=(
   "socket.unix|lua-socket"
   "lxp|lua-expat"
   "lfs|lua-filesystem"
-  "DBI|lua-dbi-sqlite3"
-  "dbd.sqlite3|lua-dbi-sqlite3"
 )
 lua="${STOX_LUA:-lua5.4}"
 if ! in_hosts sh -c "command -v $lua" >/dev/null 2>&1; then
