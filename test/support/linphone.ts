@@ -81,8 +81,10 @@ export async function startLinphone(opts: { dir: string; user: string; domain: s
   };
 
   try {
-    // "status register" answers "registered, identity=…" once the REGISTER got its 200
-    await until(() => /(?<![a-z])registered, identity=/.test(out), 15000, "registration", () => command("status register"));
+    // "status register" answers "registered, identity=…" once the REGISTER got its 200.
+    // liblinphone takes its time before the first REGISTER (6-9 s seen on an idle
+    // 2-core machine, over 15 s in a loaded chroot): a generous bound on the event.
+    await until(() => /(?<![a-z])registered, identity=/.test(out), 60000, "registration", () => command("status register"));
   } catch (e) {
     await stop();
     throw e;
